@@ -2,11 +2,77 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"strings"
+	"time"
+
+	"github.com/portdocs/portdocs/check"
+	"github.com/portdocs/portdocs/port"
 )
 
-// runCheck is the 'check' subcommand.
+// runCheck is the 'check' subcommand: portdocs check --request REQ.json FILE prints the
+// Check of the bill FILE against the request. Request problems (an invalid number, a
+// number that is also a receiving number...) go to stderr as "warning:" lines; the ones
+// about numbers are also flags of the Check.
 func runCheck(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return errors.New("'check' is not implemented yet")
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	reqPath := fs.String("request", "", "port request JSON (CONTRACT §3)")
+	date := fs.String("now", "", "the date to check the bill's age against, YYYY-MM-DD (default today)")
+	fs.Usage = func() { fmt.Fprintln(stderr, "usage: portdocs check --request REQ.json FILE") }
+	// Flags may come after the file too ("check bill.pdf --request req.json").
+	var files []string
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return errUsageShown
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if *reqPath == "" || len(files) != 1 {
+		return errors.New("usage: portdocs check --request REQ.json FILE")
+	}
+	now := time.Now().UTC()
+	if *date != "" {
+		d, err := time.Parse("2006-01-02", *date)
+		if err != nil {
+			return fmt.Errorf("--now %q: not a date; use YYYY-MM-DD", *date)
+		}
+		now = d
+	}
+	req, err := readRequest(*reqPath)
+	if err != nil {
+		return err
+	}
+	if isEmptyRequest(req) {
+		return fmt.Errorf("%s: the request has none of the fields of a port request (carrier_name, customer, billing_address, numbers); fix the request file", *reqPath)
+	}
+	for _, p := range req.Validate() {
+		// Problems name fields and codes, never the PIN or the account number.
+		fmt.Fprintf(stderr, "%s: %s: %s: %s\n", *reqPath, p.Severity, p.Field, oneLine(p.Message))
+	}
+	x, err := readBill(ctx, files[0])
+	if err != nil {
+		return err
+	}
+	c := check.Run(req, x, now)
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(c)
+}
+
+// isEmptyRequest catches a JSON file that decoded but is not a port request at all
+// ({} or another document): checking a bill against nothing would only mislead.
+func isEmptyRequest(r port.Request) bool {
+	return strings.TrimSpace(r.CarrierName) == "" && r.Customer == (port.Customer{}) &&
+		r.BillingAddress == (port.Address{}) && len(r.Numbers) == 0
 }

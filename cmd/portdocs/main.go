@@ -30,11 +30,12 @@ func main() {
 type command func(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error
 
 var commands = map[string]command{
-	"serve":   runServe,
-	"extract": runExtract,
-	"check":   runCheck,
-	"loa":     runLOA,
-	"verify":  runVerify,
+	"serve":       runServe,
+	"extract":     runExtract,
+	"check":       runCheck,
+	"loa":         runLOA,
+	"verify":      runVerify,
+	"healthcheck": runHealthcheck,
 }
 
 const usage = `usage: portdocs COMMAND [flags]
@@ -45,6 +46,7 @@ commands:
   check --request REQ.json FILE       compare a bill with a port request; print the Check as JSON
   loa --request REQ.json --out LOA.pdf  render the Letter of Authorization
   verify FILE                         verify a signed LOA's seal; print signer, time and hashes
+  healthcheck                         ask a running service for /healthz (for container health checks)
 `
 
 // errUsageShown means the usage text was already printed.

@@ -2,11 +2,247 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portdocs/portdocs/check"
+	"github.com/portdocs/portdocs/extract"
+	"github.com/portdocs/portdocs/loa"
+	"github.com/portdocs/portdocs/port"
+	"github.com/portdocs/portdocs/server"
+	"github.com/portdocs/portdocs/storage"
 )
 
-// runServe is the 'serve' subcommand.
+// serveSettings are the 'serve' settings read from flags and the environment.
+type serveSettings struct {
+	addr, dataDir, baseURL          string
+	maxUpload                       int64
+	requestTimeout, shutdownTimeout time.Duration
+	signingTTL                      time.Duration
+	apiKeys                         []server.APIKey
+	secretKey                       []byte
+	smtp                            *server.SMTPConfig
+	notifyEmail, companyName        string
+	webhookURL, webhookSecret       string
+	corsOrigins                     []string
+	ocrOff                          bool
+	ocrWorkers, ocrQueue            int
+	generatedKey                    string
+}
+
+// readServeSettings validates every setting and reports all mistakes at once.
+func readServeSettings(args []string, getenv func(string) string, stderr io.Writer) (serveSettings, error) {
+	env := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	var st serveSettings
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&st.addr, "addr", env("PORTDOCS_ADDR", ":8080"), "listen address (PORTDOCS_ADDR)")
+	fs.StringVar(&st.dataDir, "data", env("PORTDOCS_DATA_DIR", "./data"), "data folder: local storage, secret key, dev seal (PORTDOCS_DATA_DIR)")
+	if err := fs.Parse(args); err != nil {
+		return st, errUsageShown
+	}
+	var errs []error
+	st.baseURL = env("PORTDOCS_BASE_URL", "")
+	if st.baseURL != "" && !strings.HasPrefix(st.baseURL, "http://") && !strings.HasPrefix(st.baseURL, "https://") {
+		errs = append(errs, fmt.Errorf("PORTDOCS_BASE_URL %q: use an origin such as https://ports.example.com", st.baseURL))
+	}
+	size, err := parseSize(env("PORTDOCS_MAX_UPLOAD", "20MB"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("PORTDOCS_MAX_UPLOAD: %v; use bytes or a size such as 20MB", err))
+	}
+	st.maxUpload = size
+	dur := func(key, def string) time.Duration {
+		d, err := time.ParseDuration(env(key, def))
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s %q: use a duration such as %s", key, getenv(key), def))
+		}
+		return d
+	}
+	st.requestTimeout = dur("PORTDOCS_REQUEST_TIMEOUT", "60s")
+	st.shutdownTimeout = dur("PORTDOCS_SHUTDOWN_TIMEOUT", "30s")
+	st.signingTTL = dur("PORTDOCS_SIGNING_TTL", loa.DefaultSigningTTL.String())
+	if keys := getenv("PORTDOCS_API_KEYS"); strings.TrimSpace(keys) != "" {
+		if st.apiKeys, err = server.ParseAPIKeys(keys); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(st.apiKeys) == 0 && len(errs) == 0 {
+		st.generatedKey = server.RandomKey()
+		st.apiKeys = []server.APIKey{{Role: server.RoleAdmin, Key: st.generatedKey}}
+	}
+	if k := getenv("PORTDOCS_SECRET_KEY"); k != "" {
+		if st.secretKey, err = server.ParseSecretKey(k); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if addr := getenv("PORTDOCS_SMTP_ADDR"); addr != "" {
+		st.smtp = &server.SMTPConfig{Addr: addr, From: env("PORTDOCS_SMTP_FROM", "portdocs@localhost"),
+			Username: getenv("PORTDOCS_SMTP_USERNAME"), Password: getenv("PORTDOCS_SMTP_PASSWORD"),
+			StartTLS: getenv("PORTDOCS_SMTP_STARTTLS") == "1" || getenv("PORTDOCS_SMTP_STARTTLS") == "true"}
+	}
+	st.notifyEmail = getenv("PORTDOCS_NOTIFY_EMAIL")
+	st.companyName = getenv("PORTDOCS_COMPANY_NAME")
+	st.webhookURL, st.webhookSecret = getenv("PORTDOCS_WEBHOOK_URL"), getenv("PORTDOCS_WEBHOOK_SECRET")
+	if st.webhookURL != "" && st.webhookSecret == "" {
+		errs = append(errs, errors.New("PORTDOCS_WEBHOOK_URL is set without PORTDOCS_WEBHOOK_SECRET; set a secret so receivers can verify deliveries"))
+	}
+	for _, o := range strings.Split(getenv("PORTDOCS_CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			st.corsOrigins = append(st.corsOrigins, o)
+		}
+	}
+	st.ocrOff = getenv("PORTDOCS_OCR") == "off"
+	num := func(key string) int {
+		v := getenv(key)
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("%s %q: use a positive whole number", key, v))
+		}
+		return n
+	}
+	st.ocrWorkers, st.ocrQueue = num("PORTDOCS_OCR_WORKERS"), num("PORTDOCS_OCR_QUEUE")
+	return st, errors.Join(errs...)
+}
+
+// parseSize reads "20MB", "512KB", "1048576".
+func parseSize(s string) (int64, error) {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, suf := range []struct {
+		s string
+		m int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(u, suf.s) {
+			u, mult = strings.TrimSpace(strings.TrimSuffix(u, suf.s)), suf.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(u, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a size", s)
+	}
+	return n * mult, nil
+}
+
+// runServe is the 'serve' subcommand: wiring only. It runs until ctx ends (SIGINT,
+// SIGTERM), then stops accepting connections and lets in-flight requests - uploads
+// included - finish within PORTDOCS_SHUTDOWN_TIMEOUT.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return errors.New("'serve' is not implemented yet")
+	st, err := readServeSettings(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	if st.generatedKey != "" {
+		// Printed once, here, and never logged again: the service never runs open.
+		fmt.Fprintf(stderr, "portdocs: PORTDOCS_API_KEYS is not set; this run's admin key is: %s\n", st.generatedKey)
+	}
+
+	store, storeDesc, err := storage.OpenFromEnv(ctx, getenv)
+	if err != nil {
+		return fmt.Errorf("storage: %v; check MINIO_* or PORTDOCS_DATA_DIR", err)
+	}
+	key := st.secretKey
+	if key == nil {
+		path := filepath.Join(st.dataDir, "secret.key")
+		if key, err = server.LoadOrCreateKeyFile(path); err != nil {
+			return fmt.Errorf("%s: %v; set PORTDOCS_SECRET_KEY or make the data folder writable", path, err)
+		}
+	}
+	box, err := server.NewSecretBox(key)
+	if err != nil {
+		return err
+	}
+	sealer, err := loa.SealerFromEnv(getenv, st.dataDir)
+	if err != nil {
+		return fmt.Errorf("seal: %v; check PORTDOCS_SEAL_CERT and PORTDOCS_SEAL_KEY", err)
+	}
+	if sealer.Development() {
+		logger.Warn("using the self-signed development seal; set PORTDOCS_SEAL_CERT and PORTDOCS_SEAL_KEY in production")
+	}
+
+	ready := map[string]server.Pinger{}
+	var ocr *extract.OCR
+	if !st.ocrOff {
+		ocr, err = extract.NewOCR(extract.OCROptions{Workers: st.ocrWorkers, QueueLen: st.ocrQueue})
+		if err != nil {
+			// Text-layer PDFs still work; readiness says OCR is missing until fixed.
+			logger.Error("OCR unavailable; scanned bills will be refused (set PORTDOCS_OCR=off to run without it)", slog.String("error", err.Error()))
+			ocrErr := err
+			ready["ocr"] = func(context.Context) error { return ocrErr }
+		} else {
+			defer ocr.Close()
+			ready["ocr"] = func(context.Context) error { return nil }
+		}
+	}
+	var mailer server.Mailer
+	if st.smtp != nil {
+		if mailer, err = server.NewSMTPMailer(*st.smtp); err != nil {
+			return err
+		}
+	}
+	var hooks *server.Webhooks
+	if st.webhookURL != "" {
+		hooks = server.NewWebhooks(server.WebhookConfig{URL: st.webhookURL, Secret: st.webhookSecret, Logger: logger})
+	}
+	srv, err := server.New(server.Config{
+		Store:     store,
+		Extractor: extract.New(extract.Options{MaxBytes: st.maxUpload, OCR: ocr}),
+		Check: func(_ context.Context, req port.Request, ex *extract.Extraction, now time.Time) (json.RawMessage, error) {
+			return json.Marshal(check.Run(req, ex, now))
+		},
+		Sealer: sealer, Secrets: box, Mailer: mailer, NotifyEmail: st.notifyEmail,
+		APIKeys: st.apiKeys, BaseURL: st.baseURL,
+		LOA:        loa.Options{CompanyName: st.companyName},
+		SigningTTL: st.signingTTL, MaxUpload: st.maxUpload, RequestTimeout: st.requestTimeout,
+		CORSOrigins: st.corsOrigins, Webhooks: hooks, Ready: ready, Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	hs := srv.NewHTTPServer(st.addr)
+	ln, err := net.Listen("tcp", st.addr)
+	if err != nil {
+		return fmt.Errorf("PORTDOCS_ADDR %s: %v; choose a free address", st.addr, err)
+	}
+	logger.Info("portdocs listening", slog.String("addr", ln.Addr().String()), slog.String("storage", storeDesc),
+		slog.Bool("smtp", mailer != nil), slog.Bool("webhooks", hooks != nil), slog.Bool("ocr", ocr != nil),
+		slog.Int64("max_upload", st.maxUpload))
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve %s: %v", st.addr, err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down; finishing in-flight requests", slog.Duration("deadline", st.shutdownTimeout))
+	sctx, cancel := context.WithTimeout(context.Background(), st.shutdownTimeout)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	if cerr := srv.Close(sctx); err == nil {
+		err = cerr
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %v; some requests were cut off", err)
+	}
+	logger.Info("stopped")
+	return nil
 }

@@ -2,11 +2,85 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"os"
+	"time"
+
+	"github.com/portdocs/portdocs/loa"
 )
 
-// runVerify is the 'verify' subcommand.
+// runVerify is the 'verify' subcommand: portdocs verify [--json] FILE. It prints the
+// seal's signer, time and hashes and fails (exit 1) when the seal does not verify.
 func runVerify(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return errors.New("'verify' is not implemented yet")
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print the verification as JSON")
+	if err := fs.Parse(args); err != nil {
+		return errUsageShown
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: portdocs verify FILE")
+	}
+	path := fs.Arg(0)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("%s: cannot read (%v); check the path", path, errors.Unwrap(err))
+	}
+	v, err := loa.Verify(b)
+	if errors.Is(err, loa.ErrNoSeal) {
+		return fmt.Errorf("%s: %v; only a sealed (signed) LOA can be verified", path, err)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	} else {
+		printVerification(stdout, path, v)
+	}
+	if !v.Valid {
+		return fmt.Errorf("%s: seal is INVALID: %s; do not rely on this document", path, v.Problem)
+	}
+	return nil
+}
+
+func printVerification(w io.Writer, path string, v *loa.Verification) {
+	status := "valid"
+	if !v.Valid {
+		status = "INVALID: " + v.Problem
+	}
+	trust := "trusted"
+	switch {
+	case v.Trusted:
+	case v.SelfSigned:
+		trust = "not trusted (self-signed; a development seal proves integrity, not identity)"
+	default:
+		trust = "not trusted (issuer not in the system roots)"
+	}
+	fmt.Fprintf(w, "file:            %s\n", path)
+	fmt.Fprintf(w, "seal:            %s\n", status)
+	fmt.Fprintf(w, "signer:          %s\n", v.Signer)
+	if v.SignerName != "" {
+		fmt.Fprintf(w, "signer name:     %s\n", v.SignerName)
+	}
+	fmt.Fprintf(w, "certificate:     %s\n", trust)
+	if !v.SigningTime.IsZero() {
+		fmt.Fprintf(w, "signing time:    %s\n", v.SigningTime.UTC().Format(time.RFC3339))
+	}
+	fmt.Fprintf(w, "file sha256:     %s\n", v.FileSHA256)
+	fmt.Fprintf(w, "sealed sha256:   %s\n", v.SignedSHA256)
+	if v.LOASHA256 != "" {
+		fmt.Fprintf(w, "loa sent sha256: %s\n", v.LOASHA256)
+	}
+	if v.Signatures > 1 {
+		fmt.Fprintf(w, "signatures:      %d (the last one checked)\n", v.Signatures)
+	}
 }

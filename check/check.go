@@ -1,0 +1,360 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/portdocs/portdocs/extract"
+	"github.com/portdocs/portdocs/port"
+)
+
+// Verdicts.
+const (
+	VerdictPass    = "pass"
+	VerdictFlagged = "flagged"
+)
+
+// Field names of Check.Fields (the Extraction's field names, CONTRACT §2).
+const (
+	FieldCarrierName    = "carrier_name"
+	FieldAccountNumber  = "account_number"
+	FieldAccountPIN     = "account_pin"
+	FieldBusinessName   = "business_name"
+	FieldBillingName    = "billing_name"
+	FieldBillingAddress = "billing_address"
+	FieldBillDate       = "bill_date"
+	FieldNumbers        = "numbers"
+)
+
+// Flag codes beyond the comparison codes of package port.
+const (
+	CodeTNNotOnBill             = "TN_NOT_ON_BILL"
+	CodePINRequired             = "PIN_REQUIRED"
+	CodeBillTooOld              = "BILL_TOO_OLD"
+	CodeFieldNotOnBill          = "FIELD_NOT_ON_BILL"
+	CodeServiceAddressSubmitted = "SERVICE_ADDRESS_SUBMITTED"
+	CodeLowConfidence           = "LOW_CONFIDENCE"
+	CodeBillDateInvalid         = "BILL_DATE_INVALID"
+)
+
+// MaxBillAge is how old a bill may be, counted from its date to the check.
+const MaxBillAge = 60 * 24 * time.Hour
+
+// ReviewConfidence: a field read with less confidence than this, or with warnings from
+// the reader, never passes on its own even when it agrees with the request.
+const ReviewConfidence = 0.80
+
+// Check is the comparison of a port request with a bill (CONTRACT §3).
+type Check struct {
+	Verdict string           `json:"verdict"`
+	Fields  map[string]Field `json:"fields"`
+	Numbers []Number         `json:"numbers"`
+	Flags   []Flag           `json:"flags"`
+}
+
+// Field is the verdict on one field. Submitted and OnBill are strings, or port.Address
+// for the addresses; a PIN is always masked in both.
+type Field struct {
+	Status    port.Status `json:"status"`
+	Submitted any         `json:"submitted,omitempty"`
+	OnBill    any         `json:"on_bill,omitempty"`
+	Code      string      `json:"code,omitempty"`
+	Message   string      `json:"message,omitempty"`
+	// Evidence on the bill, for the reviewer.
+	Page       int           `json:"page,omitempty"`
+	BBox       *extract.BBox `json:"bbox,omitempty"`
+	Confidence float64       `json:"confidence,omitempty"`
+	Source     string        `json:"source,omitempty"`
+}
+
+// Number says whether one number to port appears on the bill.
+type Number struct {
+	Number string `json:"number"`
+	OnBill bool   `json:"on_bill"`
+	Page   int    `json:"page,omitempty"`
+}
+
+// Flag is one reason the port would be rejected or needs a reviewer.
+type Flag struct {
+	Code    string `json:"code"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+type run struct {
+	c   Check
+	ex  *extract.Extraction
+	req port.Request
+}
+
+func (r *run) flag(code, field, format string, args ...any) {
+	r.c.Flags = append(r.c.Flags, Flag{Code: code, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// evidence copies a bill field's evidence into f.
+func evidence[T any](f *Field, bf *extract.Field[T]) {
+	if bf == nil {
+		return
+	}
+	f.Page, f.Confidence, f.Source = bf.Page, bf.Confidence, string(bf.Source)
+	if bf.BBox != (extract.BBox{}) {
+		b := bf.BBox
+		f.BBox = &b
+	}
+}
+
+// doubtful: a field the reader was not sure of. A match on it is not a pass.
+func doubtful[T any](bf *extract.Field[T]) bool {
+	return bf != nil && (bf.Confidence < ReviewConfidence || len(bf.Warnings) > 0)
+}
+
+// Run compares req with the bill's Extraction ex as of now. ex may be nil (nothing could
+// be read): everything is then unverifiable and the verdict is flagged.
+func Run(req port.Request, ex *extract.Extraction, now time.Time) Check {
+	if ex == nil {
+		ex = &extract.Extraction{}
+	}
+	r := &run{ex: ex, req: req, c: Check{Fields: map[string]Field{}, Numbers: []Number{}, Flags: []Flag{}}}
+	r.carrier()
+	r.account()
+	businessOK := r.business()
+	r.person(businessOK)
+	r.address()
+	r.pin()
+	r.billDate(now)
+	r.numbers()
+	r.requestProblems()
+	r.c.Verdict = VerdictPass
+	if len(r.c.Flags) > 0 {
+		r.c.Verdict = VerdictFlagged
+	}
+	return r.c
+}
+
+// compareString records the comparison of a string field and flags it as needed. It returns
+// the field's status.
+func compareString(r *run, name string, typed string, bf *extract.Field[string], what string, cmp func(typed, bill string) port.Comparison) port.Status {
+	f := Field{Submitted: typed}
+	switch {
+	case bf == nil || strings.TrimSpace(bf.Value) == "":
+		f.Status = port.StatusNotOnBill
+		r.c.Fields[name] = f
+		if strings.TrimSpace(typed) == "" {
+			r.flag(port.CodeRequired, name, "the %s is missing from the request and the bill does not show it; enter it from the bill", what)
+			return f.Status
+		}
+		r.flag(CodeFieldNotOnBill, name, "the bill does not show the %s, so %q cannot be verified; upload the page of the bill that shows it", what, typed)
+		return f.Status
+	}
+	f.OnBill = bf.Value
+	evidence(&f, bf)
+	c := cmp(typed, bf.Value)
+	f.Status, f.Code, f.Message = c.Status, c.Code, c.Message
+	r.c.Fields[name] = f
+	switch {
+	case c.Status == port.StatusMismatch:
+		r.flag(c.Code, name, "%s", c.Message)
+	case doubtful(bf):
+		r.flag(CodeLowConfidence, name, "the bill's %s (%q) was read with low confidence; a reviewer must confirm it against the bill image", what, bf.Value)
+	}
+	return f.Status
+}
+
+func (r *run) carrier() {
+	compareString(r, FieldCarrierName, r.req.CarrierName, r.ex.Fields.CarrierName, "carrier name", port.CompareCarrier)
+}
+
+func (r *run) account() {
+	compareString(r, FieldAccountNumber, r.req.Customer.AccountNumber, r.ex.Fields.AccountNumber, "account number", port.CompareAccountNumber)
+}
+
+func ok(s port.Status) bool { return s == port.StatusMatch || s == port.StatusEquivalent }
+
+// business compares the business name; it reports whether the account holder is
+// verified through it (so a missing contact line does not flag on its own).
+func (r *run) business() bool {
+	typed := strings.TrimSpace(r.req.Customer.BusinessName)
+	bf := r.ex.Fields.BusinessName
+	onBill := bf != nil && strings.TrimSpace(bf.Value) != ""
+	switch {
+	case typed == "" && !onBill:
+		return false // an individual's account: nothing to compare
+	case typed == "" && onBill:
+		f := Field{Status: port.StatusMismatch, OnBill: bf.Value, Code: port.CodeBusinessNameMismatch,
+			Message: fmt.Sprintf("the bill is in the name of the business %s; you left the business name empty — enter it exactly as the bill shows it", bf.Value)}
+		evidence(&f, bf)
+		r.c.Fields[FieldBusinessName] = f
+		r.flag(f.Code, FieldBusinessName, "%s", f.Message)
+		return false
+	case !onBill:
+		// The reader may have taken the company line as the billing name.
+		if nf := r.ex.Fields.BillingName; nf != nil && strings.TrimSpace(nf.Value) != "" {
+			if c := port.CompareBusinessName(typed, nf.Value); ok(c.Status) {
+				f := Field{Status: c.Status, Submitted: typed, OnBill: nf.Value}
+				evidence(&f, nf)
+				r.c.Fields[FieldBusinessName] = f
+				if doubtful(nf) {
+					r.flag(CodeLowConfidence, FieldBusinessName, "the bill's name line (%q) was read with low confidence; a reviewer must confirm it against the bill image", nf.Value)
+				}
+				return true
+			}
+		}
+		r.c.Fields[FieldBusinessName] = Field{Status: port.StatusNotOnBill, Submitted: typed}
+		r.flag(CodeFieldNotOnBill, FieldBusinessName, "the bill shows no business name, so %q cannot be verified; if the account is in a person's name, leave the business name empty", typed)
+		return false
+	}
+	return ok(compareString(r, FieldBusinessName, typed, bf, "business name", port.CompareBusinessName))
+}
+
+func (r *run) person(businessOK bool) {
+	cu := r.req.Customer
+	typed := strings.TrimSpace(strings.TrimSpace(cu.FirstName) + " " + strings.TrimSpace(cu.LastName))
+	bf := r.ex.Fields.BillingName
+	if bf == nil || strings.TrimSpace(bf.Value) == "" {
+		r.c.Fields[FieldBillingName] = Field{Status: port.StatusNotOnBill, Submitted: typed}
+		if !businessOK {
+			r.flag(CodeFieldNotOnBill, FieldBillingName, "the bill does not show the account holder's name, so %q cannot be verified; upload the page with the name and address", typed)
+		}
+		return
+	}
+	if _, done := r.c.Fields[FieldBusinessName]; done && businessOK && r.ex.Fields.BusinessName == nil {
+		// the name line was the company (see business): no person to compare
+		r.c.Fields[FieldBillingName] = Field{Status: port.StatusNotOnBill, Submitted: typed}
+		return
+	}
+	compareString(r, FieldBillingName, typed, bf, "account holder's name", func(_, bill string) port.Comparison {
+		return port.ComparePersonName(cu.FirstName, cu.LastName, bill)
+	})
+}
+
+func (r *run) address() {
+	typed := r.req.BillingAddress
+	bf, sf := r.ex.Fields.BillingAddress, r.ex.Fields.ServiceAddress
+	f := Field{Submitted: typed}
+	if bf == nil || bf.Value == (port.Address{}) {
+		f.Status = port.StatusNotOnBill
+		r.c.Fields[FieldBillingAddress] = f
+		if sf != nil && ok(port.CompareAddress(typed, sf.Value).Status) {
+			r.flag(CodeFieldNotOnBill, FieldBillingAddress, "the bill shows %s only as the service address (where the line is installed) and no billing address; the port needs the billing address — upload the page it is on", port.FormatAddress(sf.Value))
+			return
+		}
+		r.flag(CodeFieldNotOnBill, FieldBillingAddress, "the bill does not show a billing address, so %s cannot be verified; upload the page with the name and address", port.FormatAddress(typed))
+		return
+	}
+	f.OnBill = bf.Value
+	evidence(&f, bf)
+	c := port.CompareAddress(typed, bf.Value)
+	f.Status, f.Code, f.Message = c.Status, c.Code, c.Message
+	if c.Status == port.StatusMismatch && sf != nil && sf.Value != (port.Address{}) &&
+		port.CompareAddress(bf.Value, sf.Value).Status == port.StatusMismatch && ok(port.CompareAddress(typed, sf.Value).Status) {
+		f.Code = CodeServiceAddressSubmitted
+		f.Message = fmt.Sprintf("you typed the service address (where the line is installed, %s); the port needs the billing address the bill is mailed to: %s", port.FormatAddress(sf.Value), port.FormatAddress(bf.Value))
+	}
+	r.c.Fields[FieldBillingAddress] = f
+	switch {
+	case f.Status == port.StatusMismatch:
+		r.flag(f.Code, FieldBillingAddress, "%s", f.Message)
+	case doubtful(bf):
+		r.flag(CodeLowConfidence, FieldBillingAddress, "the bill's billing address (%s) was read with low confidence; a reviewer must confirm it against the bill image", port.FormatAddress(bf.Value))
+	}
+}
+
+func (r *run) pin() {
+	typed := strings.TrimSpace(r.req.Customer.AccountPIN)
+	f := Field{Status: port.StatusNotOnBill}
+	if typed != "" {
+		f.Submitted = port.PINMask
+	}
+	if bf := r.ex.Fields.AccountPIN; bf != nil && strings.TrimSpace(bf.Value) != "" {
+		f.OnBill = port.PINMask
+		evidence(&f, bf)
+		if typed != "" {
+			c := port.ComparePIN(typed, bf.Value)
+			f.Status, f.Code, f.Message = c.Status, c.Code, c.Message
+			if c.Status == port.StatusMismatch {
+				r.flag(c.Code, FieldAccountPIN, "%s", c.Message)
+			} else if doubtful(bf) {
+				r.flag(CodeLowConfidence, FieldAccountPIN, "the PIN on the bill was read with low confidence; a reviewer must confirm it")
+			}
+		}
+	}
+	r.c.Fields[FieldAccountPIN] = f
+	if typed != "" {
+		return
+	}
+	// A PIN the bill does not show is normal; a mobile account without one is not.
+	if need, c := port.PINRequirement(fieldValue(r.ex.Fields.CarrierName), r.req.CarrierName); need == port.PINNeeded {
+		r.flag(CodePINRequired, FieldAccountPIN, "this is a %s mobile account: a mobile number cannot be ported without the account PIN (or passcode); ask the account holder for it", c.Name)
+	}
+}
+
+func fieldValue(f *extract.Field[string]) string {
+	if f == nil {
+		return ""
+	}
+	return f.Value
+}
+
+func (r *run) billDate(now time.Time) {
+	bf := r.ex.Fields.BillDate
+	if bf == nil || strings.TrimSpace(bf.Value) == "" {
+		r.flag(CodeFieldNotOnBill, FieldBillDate, "the bill's date could not be found, so its age cannot be verified; carriers want a bill from the last 30 to 60 days — upload the first page of a recent bill")
+		return
+	}
+	d, err := time.Parse("2006-01-02", strings.TrimSpace(bf.Value))
+	if err != nil {
+		r.flag(CodeBillDateInvalid, FieldBillDate, "the bill's date %q could not be read; a reviewer must check it", bf.Value)
+		return
+	}
+	y, m, dd := now.Date()
+	today := time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+	switch age := today.Sub(d); {
+	case age > MaxBillAge:
+		r.flag(CodeBillTooOld, FieldBillDate, "the bill is dated %s, %d days ago; carriers refuse bills older than 60 days — upload your latest bill", bf.Value, int(age.Hours()/24))
+	case age < -31*24*time.Hour:
+		r.flag(CodeBillDateInvalid, FieldBillDate, "the bill's date %s is in the future; a reviewer must check it", bf.Value)
+	case doubtful(bf) && age > MaxBillAge/2:
+		// A doubtful date matters only where a misread (a due date taken for the
+		// statement date is about a month off) could hide a bill that is too old.
+		r.flag(CodeLowConfidence, FieldBillDate, "the bill's date (%s) was read with low confidence and the bill may be older than 60 days; a reviewer must confirm the date", bf.Value)
+	}
+}
+
+func (r *run) numbers() {
+	onBill := map[string]int{}
+	for _, p := range r.ex.PhoneNumbers {
+		if e, err := port.NormalizeNumber(p.Number); err == nil {
+			if _, seen := onBill[e]; !seen {
+				onBill[e] = p.Page
+			}
+		}
+	}
+	for i, n := range r.req.Numbers {
+		e, err := port.NormalizeNumber(n.Number)
+		if err != nil {
+			e = strings.TrimSpace(n.Number)
+		}
+		page, found := onBill[e]
+		r.c.Numbers = append(r.c.Numbers, Number{Number: e, OnBill: found && err == nil, Page: page})
+		if !found || err != nil {
+			r.flag(CodeTNNotOnBill, fmt.Sprintf("numbers[%d].number", i), "%s is not on this bill; check the number, or upload the bill of the account it belongs to (a number on another account needs its own port request)", e)
+		}
+	}
+}
+
+// requestProblems carries the request's own errors about its numbers into the check:
+// a number also used as a receiving number stalls the port whatever the bill says.
+func (r *run) requestProblems() {
+	for _, p := range r.req.Validate() {
+		if p.Severity != port.SeverityError {
+			continue
+		}
+		if strings.HasPrefix(p.Field, "numbers") || strings.HasPrefix(p.Field, "account_receiving_numbers") {
+			if p.Code == port.CodeInvalidNumber && strings.HasSuffix(p.Field, "].number") {
+				continue // already a TN_NOT_ON_BILL
+			}
+			r.flag(p.Code, p.Field, "%s", p.Message)
+		}
+	}
+}

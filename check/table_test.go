@@ -1,0 +1,165 @@
+package check
+
+import (
+	"github.com/portdocs/portdocs/extract"
+	"github.com/portdocs/portdocs/port"
+)
+
+// cases is how customers really type their bill's data, right and wrong.
+var cases = []tcase{
+	// ── billing address ──────────────────────────────────────────────────────────
+	{name: "address typed exactly as printed", field: "billing_address", req: addr(billMain), want: match, truth: same},
+	{name: "address in lower case", field: "billing_address", req: addr(port.Address{Street: "1234 n main st", Street2: "ste 200", City: "baltimore", State: "md", ZIP: "21201-1234"}), want: match, truth: same},
+	{name: "words spelled out", field: "billing_address", req: addr(port.Address{Street: "1234 North Main Street", Street2: "Suite 200", City: "Baltimore", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "abbreviations with periods", field: "billing_address", req: street("1234 N. Main St.", "Ste. 200"), want: equivalent, truth: same},
+	{name: "suite on the street line", field: "billing_address", req: street("1234 N Main St Suite 200", ""), want: equivalent, truth: same},
+	{name: "suite as a number sign", field: "billing_address", req: street("1234 N Main St #200", ""), want: equivalent, truth: same},
+	{name: "suite number short a digit", field: "billing_address", req: street("1234 N Main St", "Suite 20"), want: mism, code: addrCode, truth: different, msg: "the bill says STE 200; you typed Suite 20"},
+	{name: "floor typed instead of suite", field: "billing_address", req: street("1234 N Main St", "Floor 2"), want: mism, code: addrCode, truth: different, msg: "STE 200"},
+	{name: "suite left out", field: "billing_address", req: street("1234 N Main St", ""), want: mism, code: addrCode, truth: different, msg: "you left it out"},
+	{name: "apartment instead of suite", field: "billing_address", req: street("1234 N Main St", "Apt 200"), want: mism, code: addrCode, truth: different},
+	{name: "house number digits swapped", field: "billing_address", req: street("1243 N Main St", "Ste 200"), want: mism, code: addrCode, truth: different, msg: "house number"},
+	{name: "wrong directional", field: "billing_address", req: street("1234 S Main St", "Ste 200"), want: mism, code: addrCode, truth: different},
+	{name: "directional left out", field: "billing_address", req: street("1234 Main St", "Ste 200"), want: mism, code: addrCode, truth: different},
+	{name: "avenue instead of street", field: "billing_address", req: street("1234 N Main Ave", "Ste 200"), want: mism, code: addrCode, truth: different},
+	{name: "suffix left out", field: "billing_address", req: street("1234 N Main", "Ste 200"), want: mism, code: addrCode, truth: different},
+	{name: "ZIP one digit off", field: "billing_address", req: func(r *port.Request) { r.BillingAddress.ZIP = "21202" }, want: mism, code: zipCode, truth: different, msg: "ZIP"},
+	{name: "ZIP+4 typed like the bill", field: "billing_address", req: func(r *port.Request) { r.BillingAddress.ZIP = "21201-1234" }, want: match, truth: same},
+	{name: "ZIP+4 without the dash", field: "billing_address", req: func(r *port.Request) { r.BillingAddress.ZIP = "212011234" }, want: equivalent, truth: same},
+	{name: "ZIP+4 with a different +4", field: "billing_address", req: func(r *port.Request) { r.BillingAddress.ZIP = "21201-9999" }, want: mism, code: zipCode, truth: different},
+	{name: "state spelled out", field: "billing_address", req: func(r *port.Request) { r.BillingAddress.State = "Maryland" }, want: equivalent, truth: same},
+	{name: "neighbouring state", field: "billing_address", req: func(r *port.Request) { r.BillingAddress.State = "VA" }, want: mism, code: addrCode, truth: different, msg: "state"},
+	{name: "suburb instead of the bill's city", field: "billing_address", req: func(r *port.Request) { r.BillingAddress.City = "Towson" }, want: mism, code: addrCode, truth: different, msg: "city"},
+	{name: "service address typed as billing address", field: "billing_address", req: addr(port.Address{Street: "500 East Pratt Street", City: "Baltimore", State: "MD", ZIP: "21202"}), want: mism, code: CodeServiceAddressSubmitted, truth: different, msg: "service address"},
+	{name: "boulevard spelled out", field: "billing_address", req: street("1234 North Main Boulevard", "Suite 200"), bill: billAddr(port.Address{Street: "1234 N MAIN BLVD", Street2: "STE 200", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "uncommon suffix spelling (Pub 28 C1)", field: "billing_address", req: street("1234 N Main Crssng", "Suite 200"), bill: billAddr(port.Address{Street: "1234 N MAIN XING", Street2: "STE 200", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "parkway abbreviated PKY", field: "billing_address", req: street("1234 N Main Pky", "Ste 200"), bill: billAddr(port.Address{Street: "1234 N MAIN PKWY", Street2: "STE 200", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "P.O. Box vs PO BOX", field: "billing_address", req: street("P.O. Box 4410", ""), bill: billAddr(port.Address{Street: "PO BOX 4410", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "POB vs POST OFFICE BOX", field: "billing_address", req: street("POB 4410", ""), bill: billAddr(port.Address{Street: "POST OFFICE BOX 4410", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "wrong PO Box number", field: "billing_address", req: street("PO Box 4411", ""), bill: billAddr(port.Address{Street: "PO BOX 4410", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: mism, code: addrCode, truth: different, msg: "PO Box"},
+	{name: "street address where the bill has a PO Box", field: "billing_address", req: street("1234 N Main St", ""), bill: billAddr(port.Address{Street: "PO BOX 4410", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: mism, code: addrCode, truth: different},
+	{name: "2nd Floor vs FL 2", field: "billing_address", req: street("1234 N Main St", "2nd Floor"), bill: billAddr(port.Address{Street: "1234 N MAIN ST", Street2: "FL 2", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "2nd Floor vs STE 2", field: "billing_address", req: street("1234 N Main St", "2nd Floor"), bill: billAddr(port.Address{Street: "1234 N MAIN ST", Street2: "STE 2", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: mism, code: addrCode, truth: different},
+	{name: "numbered street spelled out with directional", field: "billing_address", req: street("1234 Northwest Fifth Avenue", ""), bill: billAddr(port.Address{Street: "1234 NW 5TH AVE", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "NE instead of NW", field: "billing_address", req: street("1234 NE 5th Ave", ""), bill: billAddr(port.Address{Street: "1234 NW 5TH AVE", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: mism, code: addrCode, truth: different},
+	{name: "Saint spelled out in the street name", field: "billing_address", req: street("77 Saint Paul Street", ""), bill: billAddr(port.Address{Street: "77 ST PAUL ST", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "Park Rd is not Parks Rd", field: "billing_address", req: street("10 Park Rd", ""), bill: billAddr(port.Address{Street: "10 PARKS RD", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: mism, code: addrCode, truth: different},
+	{name: "bill # matches a typed Suite", field: "billing_address", req: street("1234 N Main St", "Suite 200"), bill: billAddr(port.Address{Street: "1234 N MAIN ST # 200", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "unit typed that the bill does not have", field: "billing_address", req: street("1234 N Main St", "Apt 5"), bill: billAddr(port.Address{Street: "1234 N MAIN ST", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: mism, code: addrCode, truth: different},
+	{name: "city Saint vs St", field: "billing_address", req: addr(port.Address{Street: "88 Olive St", City: "Saint Louis", State: "Missouri", ZIP: "63101"}), bill: billAddr(port.Address{Street: "88 OLIVE ST", City: "ST LOUIS", State: "MO", ZIP: "63101"}), want: equivalent, truth: same},
+	{name: "highway spelled out", field: "billing_address", req: street("100 Highway 1", ""), bill: billAddr(port.Address{Street: "100 HWY 1", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "grid house number, County Road spelled out", field: "billing_address", req: addr(port.Address{Street: "N4521 County Road K", City: "Elkhorn", State: "WI", ZIP: "53121"}), bill: billAddr(port.Address{Street: "N4521 COUNTY RD K", City: "ELKHORN", State: "WI", ZIP: "53121-2104"}), want: equivalent, truth: same},
+	{name: "grid house number differs", field: "billing_address", req: addr(port.Address{Street: "N4512 County Rd K", City: "Elkhorn", State: "WI", ZIP: "53121"}), bill: billAddr(port.Address{Street: "N4521 COUNTY RD K", City: "ELKHORN", State: "WI", ZIP: "53121-2104"}), want: mism, code: addrCode, truth: different, msg: "house number"},
+	{name: "unit letter with a hyphen", field: "billing_address", req: street("88 Lakeshore Dr.", "Apt 4-B"), bill: billAddr(port.Address{Street: "88 LAKESHORE DR", Street2: "APT 4B", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "another unit letter", field: "billing_address", req: street("88 Lakeshore Dr.", "Apt 4C"), bill: billAddr(port.Address{Street: "88 LAKESHORE DR", Street2: "APT 4B", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: mism, code: addrCode, truth: different},
+	{name: "Ste. #200 typed", field: "billing_address", req: street("1234 N. Main St.", "Ste. #200"), want: equivalent, truth: same},
+	{name: "whole address on one line with commas", field: "billing_address", req: street("1234 N Main St, Suite 200", ""), want: equivalent, truth: same},
+	{name: "unit instead of suite", field: "billing_address", req: street("1234 N Main St", "Unit 200"), want: mism, code: addrCode, truth: different},
+	{name: "building letter", field: "billing_address", req: street("1234 N Main St", "Building C"), bill: billAddr(port.Address{Street: "1234 N MAIN ST", Street2: "BLDG C", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+	{name: "different building letter", field: "billing_address", req: street("1234 N Main St", "Bldg D"), bill: billAddr(port.Address{Street: "1234 N MAIN ST", Street2: "BLDG C", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: mism, code: addrCode, truth: different},
+	{name: "accents in the street name", field: "billing_address", req: street("12 Calle José Martí", ""), bill: billAddr(port.Address{Street: "12 CALLE JOSE MARTI", City: "BALTIMORE", State: "MD", ZIP: "21201"}), want: equivalent, truth: same},
+
+	// ── business name ───────────────────────────────────────────────────────────
+	{name: "business name exactly", field: "business_name", req: biz("ACME PLUMBING & HEATING LLC"), want: match, truth: same},
+	{name: "business name in lower case", field: "business_name", req: biz("acme plumbing & heating llc"), want: match, truth: same},
+	{name: "and for &, comma before LLC", field: "business_name", req: biz("Acme Plumbing and Heating, LLC"), want: equivalent, truth: same},
+	{name: "legal suffix left out", field: "business_name", req: biz("Acme Plumbing & Heating"), want: equivalent, truth: same},
+	{name: "L.L.C. with periods", field: "business_name", req: biz("Acme Plumbing & Heating L.L.C."), want: equivalent, truth: same},
+	{name: "leading The", field: "business_name", req: biz("The Acme Plumbing & Heating LLC"), want: equivalent, truth: same},
+	{name: "Inc instead of LLC", field: "business_name", req: biz("Acme Plumbing & Heating Inc"), want: mism, code: bizCode, truth: different},
+	{name: "a word left out", field: "business_name", req: biz("Acme Plumbing LLC"), want: mism, code: bizCode, truth: different, msg: "ACME PLUMBING & HEATING LLC"},
+	{name: "a word shortened", field: "business_name", req: biz("Acme Plumbing & Heat LLC"), want: mism, code: bizCode, truth: different},
+	{name: "trade name (DBA) typed instead of legal name", field: "business_name", req: biz("QuickFix Plumbing"), bill: billBiz("ACME HOLDINGS LLC DBA QUICKFIX PLUMBING"), want: mism, code: bizCode, truth: different},
+	{name: "legal name of a DBA bill", field: "business_name", req: biz("Acme Holdings LLC"), bill: billBiz("ACME HOLDINGS LLC DBA QUICKFIX PLUMBING"), want: equivalent, truth: same},
+	{name: "legal name and d/b/a as on the bill", field: "business_name", req: biz("Acme Holdings, LLC d/b/a QuickFix Plumbing"), bill: billBiz("ACME HOLDINGS LLC DBA QUICKFIX PLUMBING"), want: equivalent, truth: same},
+	{name: "DBA typed that the bill does not show", field: "business_name", req: biz("Acme Plumbing & Heating LLC DBA Acme Rooter"), want: mism, code: bizCode, truth: different},
+	{name: "Corporation vs Corp.", field: "business_name", req: biz("Smith and Sons Corp."), bill: billBiz("SMITH & SONS CORPORATION"), want: equivalent, truth: same},
+	{name: "P.C. vs PC", field: "business_name", req: biz("Doe Law PC"), bill: billBiz("DOE LAW P.C."), want: equivalent, truth: same},
+	{name: "PLLC vs PC", field: "business_name", req: biz("Doe Law PC"), bill: billBiz("DOE LAW PLLC"), want: mism, code: bizCode, truth: different},
+	{name: "Company vs CO", field: "business_name", req: biz("Acme Company"), bill: billBiz("ACME CO"), want: equivalent, truth: same},
+	{name: "Corp vs CO", field: "business_name", req: biz("Acme Corp"), bill: billBiz("ACME CO"), want: mism, code: bizCode, truth: different},
+	{name: "Incorporated vs INC", field: "business_name", req: biz("Blue Crab Incorporated"), bill: billBiz("BLUE CRAB INC"), want: equivalent, truth: same},
+	{name: "Limited vs LTD", field: "business_name", req: biz("Harbor Freight Limited"), bill: billBiz("HARBOR FREIGHT LTD."), want: equivalent, truth: same},
+	{name: "accented business name", field: "business_name", req: biz("Café del Mar LLC"), bill: billBiz("CAFE DEL MAR LLC"), want: equivalent, truth: same},
+	{name: "business account typed as individual", field: "business_name", req: biz(""), want: mism, code: bizCode, truth: different, msg: "ACME PLUMBING"},
+	{name: "business typed for an individual's account", field: "business_name", req: biz("Jane Doe Consulting"), bill: func(b *extract.Extraction) { b.Fields.BusinessName = nil }, want: notOnBill, code: CodeFieldNotOnBill, truth: different},
+	{name: "a different company", field: "business_name", req: biz("Apex Plumbing & Heating LLC"), want: mism, code: bizCode, truth: different},
+
+	// ── person name ─────────────────────────────────────────────────────────────
+	{name: "middle initial only on the bill", field: "billing_name", req: name("Jane", "Doe"), want: equivalent, truth: same},
+	{name: "middle initial typed in the first name", field: "billing_name", req: name("Jane Q.", "Doe"), want: equivalent, truth: same},
+	{name: "middle name typed, initial on the bill", field: "billing_name", req: name("Jane Quinn", "Doe"), want: equivalent, truth: same},
+	{name: "different middle initial", field: "billing_name", req: name("Jane R", "Doe"), want: mism, code: authCode, truth: different},
+	{name: "different first name", field: "billing_name", req: name("John", "Doe"), want: mism, code: authCode, truth: different, msg: "JANE Q DOE"},
+	{name: "different last name", field: "billing_name", req: name("Jane", "Smith"), want: mism, code: authCode, truth: different},
+	{name: "name typed in lower case", field: "billing_name", req: name("jane q", "doe"), want: match, truth: same},
+	{name: "hyphenated last name typed with a space", field: "billing_name", req: name("Jane", "Doe Smith"), bill: billName("JANE DOE-SMITH"), want: equivalent, truth: same},
+	{name: "only half of a hyphenated last name", field: "billing_name", req: name("Jane", "Smith"), bill: billName("JANE DOE-SMITH"), want: mism, code: authCode, truth: different},
+	{name: "bill prints LAST, FIRST", field: "billing_name", req: name("Jane", "Doe"), bill: billName("DOE, JANE Q"), want: equivalent, truth: same},
+	{name: "bill prints LAST FIRST without a comma", field: "billing_name", req: name("Jane", "Doe"), bill: billName("DOE JANE"), want: mism, code: authCode, truth: different},
+	{name: "accents on the bill, none typed", field: "billing_name", req: name("Jose", "Garcia"), bill: billName("JOSÉ GARCÍA"), want: equivalent, truth: same},
+	{name: "accents typed, none on the bill", field: "billing_name", req: name("José", "García"), bill: billName("JOSE GARCIA"), want: equivalent, truth: same},
+	{name: "initial instead of first name", field: "billing_name", req: name("J", "Doe"), bill: billName("JANE DOE"), want: mism, code: authCode, truth: different},
+	{name: "nickname", field: "billing_name", req: name("Bob", "Doe"), bill: billName("ROBERT DOE"), want: mism, code: authCode, truth: different},
+	{name: "JR on the bill only", field: "billing_name", req: name("John", "Doe"), bill: billName("JOHN DOE JR"), want: mism, code: authCode, truth: different},
+	{name: "apostrophe left out", field: "billing_name", req: name("Mary Ann", "OBrien"), bill: billName("MARY ANN O'BRIEN"), want: equivalent, truth: same},
+	{name: "second surname missing", field: "billing_name", req: name("Maria", "Garcia"), bill: billName("MARIA GARCIA LOPEZ"), want: mism, code: authCode, truth: different},
+	{name: "contact line absent on a business bill", field: "billing_name", bill: func(b *extract.Extraction) { b.Fields.BillingName = nil }, want: notOnBill, truth: same},
+	{name: "no name at all on the bill", field: "billing_name", req: biz(""), bill: func(b *extract.Extraction) { b.Fields.BillingName, b.Fields.BusinessName = nil, nil }, want: notOnBill, code: CodeFieldNotOnBill, truth: different},
+
+	// ── account number ──────────────────────────────────────────────────────────
+	{name: "account number as printed", field: "account_number", req: acct("287 654 3210 987"), want: match, truth: same},
+	{name: "account number without spaces", field: "account_number", req: acct("2876543210987"), want: equivalent, truth: same},
+	{name: "account number with dashes", field: "account_number", req: acct("287-654-3210-987"), want: equivalent, truth: same},
+	{name: "two digits swapped", field: "account_number", req: acct("2876543210978"), want: mism, code: acctCode, truth: different, msg: "two digits swapped?"},
+	{name: "a digit left out", field: "account_number", req: acct("287654321098"), want: mism, code: acctCode, truth: different},
+	{name: "letter O read as zero", field: "account_number", req: acct("A80-553-1100"), bill: billAcct("A8O-553-1100"), want: mism, code: acctCode, truth: different, msg: "look-alike"},
+	{name: "letter L typed as one", field: "account_number", req: acct("S11-2345"), bill: billAcct("SL1-2345"), want: mism, code: acctCode, truth: different, msg: "look-alike"},
+	{name: "B typed as 8", field: "account_number", req: acct("85512"), bill: billAcct("B5512"), want: mism, code: acctCode, truth: different},
+	{name: "S typed as 5", field: "account_number", req: acct("5MB-4410"), bill: billAcct("SMB-4410"), want: mism, code: acctCode, truth: different},
+	{name: "account number left empty", field: "account_number", req: acct(""), want: mism, code: acctCode, truth: different},
+	{name: "account number not on the bill", field: "account_number", bill: func(b *extract.Extraction) { b.Fields.AccountNumber = nil }, want: notOnBill, code: CodeFieldNotOnBill, truth: different},
+	{name: "phone number typed as account number", field: "account_number", req: acct("410-555-0142"), want: mism, code: acctCode, truth: different},
+
+	// ── carrier ─────────────────────────────────────────────────────────────────
+	{name: "carrier as printed", field: "carrier_name", want: match, truth: same},
+	{name: "carrier in lower case", field: "carrier_name", req: func(r *port.Request) { r.CarrierName = "at&t" }, want: match, truth: same},
+	{name: "a different carrier", field: "carrier_name", req: func(r *port.Request) { r.CarrierName = "Verizon" }, want: mism, code: port.CodeCarrierMismatch, truth: different},
+	{name: "brand typed, legal entity on the bill", field: "carrier_name", bill: func(b *extract.Extraction) { b.Fields.CarrierName = sf("AT&T MOBILITY LLC") }, want: equivalent, truth: same},
+	{name: "ATT without the ampersand", field: "carrier_name", req: func(r *port.Request) { r.CarrierName = "ATT" }, want: equivalent, truth: same},
+	{name: "T-Mobile vs its legal name", field: "carrier_name", req: func(r *port.Request) { r.CarrierName = "T-Mobile" }, bill: func(b *extract.Extraction) { b.Fields.CarrierName = sf("T-MOBILE USA, INC.") }, want: equivalent, truth: same},
+	{name: "cable company's mobile arm is another carrier", field: "carrier_name", req: func(r *port.Request) { r.CarrierName = "Comcast" }, bill: func(b *extract.Extraction) { b.Fields.CarrierName = sf("Xfinity Mobile") }, want: mism, code: port.CodeCarrierMismatch, truth: different},
+	{name: "Xfinity vs Comcast Business", field: "carrier_name", req: func(r *port.Request) { r.CarrierName = "Xfinity" }, bill: func(b *extract.Extraction) { b.Fields.CarrierName = sf("COMCAST BUSINESS") }, want: equivalent, truth: same},
+	{name: "Verizon typed for a T-Mobile bill", field: "carrier_name", req: func(r *port.Request) { r.CarrierName = "Verizon Wireless" }, bill: func(b *extract.Extraction) { b.Fields.CarrierName = sf("T-Mobile") }, want: mism, code: port.CodeCarrierMismatch, truth: different},
+	{name: "carrier not on the bill", field: "carrier_name", bill: func(b *extract.Extraction) { b.Fields.CarrierName = nil }, want: notOnBill, code: CodeFieldNotOnBill, truth: different},
+
+	// ── PIN ─────────────────────────────────────────────────────────────────────
+	{name: "PIN not printed on the bill", field: "account_pin", want: notOnBill, truth: same},
+	{name: "PIN printed and the same", field: "account_pin", bill: func(b *extract.Extraction) { b.Fields.AccountPIN = sf("1234") }, want: match, truth: same},
+	{name: "no PIN for a mobile carrier", field: "account_pin", req: func(r *port.Request) { r.CarrierName, r.Customer.AccountPIN = "T-Mobile", "" }, bill: func(b *extract.Extraction) { b.Fields.CarrierName = sf("T-Mobile") }, want: notOnBill, code: CodePINRequired, truth: different},
+	{name: "no PIN, the bill says AT&T Wireless", field: "account_pin", req: func(r *port.Request) { r.Customer.AccountPIN = "" }, bill: func(b *extract.Extraction) { b.Fields.CarrierName = sf("AT&T WIRELESS") }, want: notOnBill, code: CodePINRequired, truth: different},
+	{name: "no PIN for an AT&T landline bill", field: "account_pin", req: func(r *port.Request) { r.Customer.AccountPIN = "" }, want: notOnBill, truth: same},
+	{name: "no PIN for a landline carrier", field: "account_pin", req: func(r *port.Request) { r.CarrierName, r.Customer.AccountPIN = "Comcast", "" }, bill: func(b *extract.Extraction) { b.Fields.CarrierName = sf("COMCAST BUSINESS") }, want: notOnBill, truth: same},
+	{name: "PIN printed and different", field: "account_pin", bill: func(b *extract.Extraction) { b.Fields.AccountPIN = sf("4321") }, want: mism, code: port.CodePINMismatch, truth: different},
+
+	// ── numbers, bill age, doubt ────────────────────────────────────────────────
+	{name: "number typed with punctuation is on the bill", field: "numbers[0].number", req: func(r *port.Request) { r.Numbers[0].Number = "(410) 555-0142" }, truth: same},
+	{name: "number not on the bill", field: "numbers[1].number", req: func(r *port.Request) { r.Numbers[1].Number = "+14105550144" }, code: CodeTNNotOnBill, truth: different},
+	{name: "number already a receiving number in the account", field: "numbers[0].number", req: func(r *port.Request) { r.AccountReceivingNumbers = []string{"410-555-0142"} }, code: port.CodeNumberIsReceiving, truth: different},
+	{name: "bill 59 days old", field: "bill_date", bill: func(b *extract.Extraction) { b.Fields.BillDate = sf(now.AddDate(0, 0, -59).Format("2006-01-02")) }, truth: same},
+	{name: "bill 61 days old", field: "bill_date", bill: func(b *extract.Extraction) { b.Fields.BillDate = sf(now.AddDate(0, 0, -61).Format("2006-01-02")) }, code: CodeBillTooOld, truth: different},
+	{name: "doubtful date on a fresh bill", field: "bill_date", bill: func(b *extract.Extraction) {
+		b.Fields.BillDate.Confidence, b.Fields.BillDate.Warnings = 0.6, []string{"the bill shows more than one bill date"}
+	}, truth: same},
+	{name: "doubtful date on a 45-day-old bill", field: "bill_date", bill: func(b *extract.Extraction) {
+		b.Fields.BillDate = sf(now.AddDate(0, 0, -45).Format("2006-01-02"))
+		b.Fields.BillDate.Confidence = 0.6
+	}, code: CodeLowConfidence, truth: unsure},
+	{name: "no date on the bill", field: "bill_date", bill: func(b *extract.Extraction) { b.Fields.BillDate = nil }, code: CodeFieldNotOnBill, truth: different},
+	{name: "OCR read the account number with low confidence", field: "account_number", bill: func(b *extract.Extraction) {
+		b.Fields.AccountNumber.Confidence, b.Fields.AccountNumber.Source = 0.55, extract.SourceOCR
+	}, want: match, code: CodeLowConfidence, truth: unsure},
+	{name: "reader warned of look-alike characters in the name", field: "billing_name", bill: func(b *extract.Extraction) {
+		b.Fields.BillingName.Warnings = []string{"confusable characters"}
+	}, want: equivalent, code: CodeLowConfidence, truth: unsure},
+}

@@ -1,0 +1,45 @@
+package extract
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"testing"
+)
+
+// TestDebugFile prints the layout and extraction of the PDF named by
+// PORTDOCS_DEBUG_PDF; it is a tool for looking at a bill, skipped otherwise.
+func TestDebugFile(t *testing.T) {
+	name := os.Getenv("PORTDOCS_DEBUG_PDF")
+	if name == "" {
+		t.Skip("set PORTDOCS_DEBUG_PDF=FILE to print a bill's layout and extraction")
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{}
+	if os.Getenv("PORTDOCS_DEBUG_OCR") == "1" {
+		ocr, err := NewOCR(OCROptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ocr.Close()
+		opts.OCR = ocr
+	}
+	pages, method, warnings, err := New(opts).readPages(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("method %s, warnings %q", method, warnings)
+	lay := buildLayout(pages)
+	for i := range pages {
+		t.Logf("--- page %d (%gx%g)\n%s", i+1, pages[i].Width, pages[i].Height, lay.pageString(i+1))
+	}
+	x, err := New(opts).Extract(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.MarshalIndent(x, "", "  ")
+	t.Logf("%s", b)
+}

@@ -1,0 +1,216 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options bound one extraction.
+type Options struct {
+	MaxBytes int64         // largest file accepted; 0 = 50 MB
+	MaxPages int           // most pages read; 0 = 200
+	Timeout  time.Duration // budget for parsing one PDF (not OCR); 0 = 30 s
+	// OCR reads scanned pages and images; nil = no OCR: a PDF page without a usable
+	// text layer gives a warning, an image gives ErrOCRUnavailable.
+	OCR *OCR
+}
+
+const (
+	defaultMaxBytes = 50 << 20
+	defaultMaxPages = 200
+	defaultTimeout  = 30 * time.Second
+)
+
+// Extractor reads bills. Safe for concurrent use.
+type Extractor struct {
+	opts Options
+}
+
+// New returns an Extractor with opts' zero values replaced by defaults.
+func New(opts Options) *Extractor {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = defaultMaxBytes
+	}
+	if opts.MaxPages <= 0 {
+		opts.MaxPages = defaultMaxPages
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = defaultTimeout
+	}
+	return &Extractor{opts: opts}
+}
+
+// MaxBytes is the largest file the Extractor accepts, for callers that bound reads.
+func (e *Extractor) MaxBytes() int64 { return e.opts.MaxBytes }
+
+type fileKind int
+
+const (
+	kindUnknown fileKind = iota
+	kindPDF
+	kindPNG
+	kindJPEG
+	kindTIFF
+)
+
+// sniff decides the type from the first bytes, never from a name.
+func sniff(data []byte) fileKind {
+	switch {
+	case bytes.HasPrefix(data, []byte("%PDF-")):
+		return kindPDF
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		return kindPNG
+	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
+		return kindJPEG
+	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
+		return kindTIFF
+	}
+	// Some producers put a few bytes before the header; readers accept up to 1 KB.
+	head := data
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	if bytes.Contains(head, []byte("%PDF-")) {
+		return kindPDF
+	}
+	return kindUnknown
+}
+
+// Extract reads a bill (PDF, PNG, JPEG or TIFF) and finds its fields.
+func (e *Extractor) Extract(ctx context.Context, data []byte) (*Extraction, error) {
+	if len(data) == 0 {
+		return nil, ErrEmpty
+	}
+	if int64(len(data)) > e.opts.MaxBytes {
+		return nil, fmt.Errorf("%s, more than the %s limit: %w", humanBytes(int64(len(data))), humanBytes(e.opts.MaxBytes), ErrTooLarge)
+	}
+	pages, method, warnings, err := e.readPages(ctx, data)
+	if err != nil {
+		return nil, err
+	}
+	x := &Extraction{Pages: len(pages), Method: method, PhoneNumbers: []PhoneNumber{}, Warnings: []string{}}
+	x.Warnings = append(x.Warnings, warnings...)
+	fields, phones, fw, err := safeFindFields(pages)
+	if err != nil {
+		return nil, err
+	}
+	x.Fields, x.PhoneNumbers = fields, phones
+	x.Warnings = append(x.Warnings, fw...)
+	return x, nil
+}
+
+// readPages turns a file into Pages of Words: the text layer, OCR, or both.
+func (e *Extractor) readPages(ctx context.Context, data []byte) (pages []Page, method string, warnings []string, err error) {
+	switch sniff(data) {
+	case kindPDF:
+		pages, method, warnings, err = e.readPDF(ctx, data)
+	case kindPNG, kindJPEG, kindTIFF:
+		if e.opts.OCR == nil {
+			return nil, "", nil, fmt.Errorf("an image needs OCR to be read: %w", ErrOCRUnavailable)
+		}
+		pages, err = e.opts.OCR.Image(ctx, data)
+		method = MethodOCR
+	default:
+		return nil, "", nil, fmt.Errorf("not a PDF, PNG, JPEG or TIFF: %w", ErrUnsupportedType)
+	}
+	return pages, method, warnings, err
+}
+
+// safeFindFields runs the finders; a bug in one must not take a server down.
+func safeFindFields(pages []Page) (f Fields, phones []PhoneNumber, warnings []string, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("reading the bill's fields failed (%v); please report this bill", x)
+		}
+	}()
+	f, phones, warnings = findFields(buildLayout(pages))
+	return f, phones, warnings, nil
+}
+
+// readPDF reads every page's text layer, and sends the pages without a usable one to
+// OCR when there is OCR.
+func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, []string, error) {
+	if bytes.HasPrefix(data, []byte("%PDF-2.")) {
+		// The library only knows 1.x headers; 2.0 files are read the same way.
+		data = append([]byte("%PDF-1.7"), data[8:]...)
+	}
+	deadline := time.Now().Add(e.opts.Timeout)
+	doc, err := openPDF(ctx, data, e.opts.MaxPages, deadline)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	var warnings []string
+	pages := make([]Page, len(doc.pages))
+	var scanned []int
+	for i := range doc.pages {
+		p, err := doc.pageWords(i)
+		if err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errBudget) {
+				return nil, "", nil, err
+			}
+			warnings = append(warnings, fmt.Sprintf("page %d: part of its text could not be read", i+1))
+		}
+		pages[i] = p
+		if !TextLayerUsable(p) {
+			scanned = append(scanned, i+1)
+		}
+	}
+	method := MethodText
+	if len(scanned) > 0 {
+		switch {
+		case e.opts.OCR == nil:
+			warnings = append(warnings, fmt.Sprintf("%s no usable text (scanned?) and OCR is not available, so %s not read",
+				pageList(scanned), map[bool]string{true: "it was", false: "they were"}[len(scanned) == 1]))
+		default:
+			ocred, err := e.opts.OCR.PDFPages(ctx, data, scanned)
+			if err != nil {
+				if errors.Is(err, ErrOCRBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+					return nil, "", nil, err
+				}
+				warnings = append(warnings, fmt.Sprintf("%s no usable text and OCR failed: %v", pageList(scanned), err))
+				break
+			}
+			n := 0
+			for _, op := range ocred {
+				if op.Number >= 1 && op.Number <= len(pages) {
+					op.Source = SourceOCR
+					pages[op.Number-1] = op
+					n++
+				}
+			}
+			method = MethodMixed
+			if n == len(pages) {
+				method = MethodOCR
+			} else if n == 0 {
+				method = MethodText
+			}
+		}
+	}
+	return pages, method, warnings, nil
+}
+
+func pageList(pages []int) string {
+	s := make([]string, len(pages))
+	for i, p := range pages {
+		s[i] = strconv.Itoa(p)
+	}
+	if len(pages) == 1 {
+		return "page " + s[0] + " has"
+	}
+	return "pages " + strings.Join(s, ", ") + " have"
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,93 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/portdocs/portdocs/port"
+)
+
+// findFields runs every finder over the layout. It is the one pipeline behind both
+// the text layer and OCR.
+func findFields(lay *docLayout) (Fields, []PhoneNumber, []string) {
+	var f Fields
+	var warnings []string
+	f.CarrierName = findCarrier(lay)
+	acct, acctHits := findAccount(lay)
+	f.AccountNumber = acct
+	pin, w := findPIN(lay)
+	f.AccountPIN = pin
+	warnings = append(warnings, w...)
+	f.BillDate = findBillDate(lay)
+
+	billing, service := findAddresses(lay)
+	if billing != nil {
+		rule := 0.9
+		if len(billing.names) == 0 {
+			rule = 0.75
+		}
+		f.BillingAddress = addressField(lay, billing, rule)
+		person, business, personText := billing.people()
+		if person != nil {
+			i := strings.Index(person.text, personText)
+			if i < 0 {
+				i = 0
+			}
+			f.BillingName = hit{seg: person, start: i, end: i + len(personText), value: personText, rule: 0.85}.field(lay)
+		}
+		if business != nil {
+			t := strings.TrimSpace(stripLabel(business.text))
+			i := strings.Index(business.text, t)
+			f.BusinessName = hit{seg: business, start: i, end: i + len(t), value: t, rule: 0.85}.field(lay)
+		}
+	}
+	if f.CarrierName != nil && f.AccountPIN == nil {
+		if c, ok := port.FindCarrier(f.CarrierName.Value); ok && c.Wireless {
+			warnings = append(warnings, c.Name+" sells mobile lines: porting a mobile number needs the account PIN, which this bill does not show")
+		}
+	}
+	if service != nil {
+		f.ServiceAddress = addressField(lay, service, 0.9)
+	}
+	if f.BillingName == nil && f.BusinessName == nil {
+		f.BillingName, f.BusinessName = labelledNames(lay)
+	}
+
+	// Digits of the account number are not phone numbers.
+	var skip []span
+	for _, h := range acctHits {
+		skip = append(skip, span{h.seg, h.start, h.end})
+	}
+	phones := findPhones(lay, skip)
+	if phones == nil {
+		phones = []PhoneNumber{}
+	}
+	return f, phones, warnings
+}
+
+var nameLabelRule = labelRule{
+	label: regexp.MustCompile(`(?i)\b(?:account|customer|company|business|billing)\s+name\b`),
+	value: func(s string) int {
+		t := strings.TrimSpace(s)
+		if t == "" || !nameLike(t) {
+			return 0
+		}
+		return len(strings.TrimRight(s, " "))
+	},
+	same: 0.8, right: 0.78, below: 0.7,
+}
+
+// labelledNames is the fallback when no mailing block names the customer: an
+// "Account Name:" / "Customer Name:" line.
+func labelledNames(lay *docLayout) (person, business *Field[string]) {
+	for _, h := range nameLabelRule.find(lay) {
+		if businessLike(h.value) {
+			if business == nil {
+				business = h.field(lay)
+			}
+		} else if person == nil {
+			person = h.field(lay)
+		}
+	}
+	return person, business
+}

@@ -1,0 +1,470 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/portdocs/portdocs/port"
+)
+
+// Addresses by US address grammar, bottom-up from the last line:
+//
+//	name lines   (0-3: a person, ATTN/C/O contact, a business)
+//	street line  (house number or PO Box; a unit may end it)
+//	unit line    (optional: STE 200, APT 4B, # 12, FL 3)
+//	CITY, ST ZIP (ZIP or ZIP+4)
+//
+// A block is the customer's mailing block unless it is the carrier's remittance
+// address (a "make checks payable"/"remit to" heading, or the carrier's name in it),
+// or labelled as the service address.
+
+var cityLineRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z]{2})\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
+
+var states = func() map[string]bool {
+	m := map[string]bool{}
+	for _, s := range strings.Fields(`AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV
+		NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP AA AE AP`) {
+		m[s] = true
+	}
+	return m
+}()
+
+// unitDesignators are USPS Publication 28 §213 secondary unit designators, as printed.
+var unitDesignators = map[string]bool{"APT": true, "APARTMENT": true, "STE": true, "SUITE": true, "UNIT": true,
+	"FL": true, "FLOOR": true, "RM": true, "ROOM": true, "BLDG": true, "BUILDING": true, "DEPT": true,
+	"DEPARTMENT": true, "LOT": true, "SPC": true, "SPACE": true, "TRLR": true, "TRAILER": true, "OFC": true,
+	"OFFICE": true, "PH": true, "PENTHOUSE": true, "HNGR": true, "HANGAR": true, "PIER": true, "SLIP": true,
+	"STOP": true, "KEY": true, "#": true}
+
+// unitsAlone need no number after them.
+var unitsAlone = map[string]bool{"BSMT": true, "BASEMENT": true, "FRNT": true, "FRONT": true, "LBBY": true,
+	"LOBBY": true, "LOWR": true, "LOWER": true, "REAR": true, "SIDE": true, "UPPR": true, "UPPER": true}
+
+func unitWord(t string) string {
+	return strings.ToUpper(strings.TrimRight(strings.TrimLeft(t, ","), ".,:"))
+}
+
+var (
+	streetStartRe  = regexp.MustCompile(`(?i)^(?:\d+[A-Z]?(?:[\-/]\d+[A-Z]?)?|[NSEW]\d+[NSEW]?\d*|P\.?\s?O\.?\s+BOX|POST\s+OFFICE\s+BOX|BOX|RR|HC|PMB|ONE|TWO)\b`)
+	poBoxRe        = regexp.MustCompile(`(?i)^(?:P\.?\s?O\.?\s+BOX|POST\s+OFFICE\s+BOX|BOX)\s+\S+`)
+	attnRe         = regexp.MustCompile(`(?i)^(?:ATTN|ATTENTION|C/O|CARE\s+OF)\b[:.]?\s*`)
+	remitLabelRe   = regexp.MustCompile(`(?i)payable\s+to|remit|make\s+checks|send\s+(?:your\s+)?payments?|mail\s+(?:your\s+)?payments?|payment\s+address|pay\s+by\s+mail|return\s+(?:this|bottom)|amount\s+enclosed|payment\s+coupon|please\s+mail`)
+	serviceLabelRe = regexp.MustCompile(`(?i)\b(?:service\s+(?:address|location)|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|where\s+(?:your\s+)?service|(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?911\)?)?\s+(?:address|location))`)
+	billingLabelRe = regexp.MustCompile(`(?i)\b(?:bill\s+to|billing\s+address|mailing\s+address|account\s+address|customer\s+address|sold\s+to|billed\s+to)`)
+	anyLabelRe     = regexp.MustCompile(`^[^:]{2,40}:\s*`)
+)
+
+// splitStreet splits a street line at its unit designator: "1234 N MAIN ST STE 200"
+// gives "1234 N MAIN ST" and "STE 200"; street2 is "" when there is none.
+func splitStreet(s string) (street, street2 string) {
+	s = strings.TrimSpace(s)
+	ts := tokens(s)
+	for i := 1; i < len(ts); i++ {
+		w := unitWord(ts[i].text)
+		if poBoxRe.MatchString(s) && i < 3 {
+			continue
+		}
+		isUnit := false
+		switch {
+		case strings.HasPrefix(ts[i].text, "#") && len(ts[i].text) > 1:
+			isUnit = true
+		case unitDesignators[w] && i+1 < len(ts) && i >= 2:
+			isUnit = true
+		case unitsAlone[w] && i == len(ts)-1 && i >= 2:
+			isUnit = true
+		}
+		if isUnit {
+			return strings.TrimRight(strings.TrimSpace(s[:ts[i].start]), ","), strings.TrimSpace(s[ts[i].start:])
+		}
+	}
+	return strings.TrimRight(s, ","), ""
+}
+
+func isUnitLine(s string) bool {
+	ts := tokens(s)
+	if len(ts) == 0 || len(ts) > 3 {
+		return false
+	}
+	w := unitWord(ts[0].text)
+	if strings.HasPrefix(ts[0].text, "#") {
+		return true
+	}
+	return unitDesignators[w] && len(ts) >= 2 || unitsAlone[w] && len(ts) == 1
+}
+
+func isStreetLine(s string) bool {
+	if !streetStartRe.MatchString(s) {
+		return false
+	}
+	ts := tokens(s)
+	if poBoxRe.MatchString(s) {
+		return true
+	}
+	// A house number and at least one name word; not a money amount or a date.
+	return len(ts) >= 2 && !strings.ContainsAny(ts[0].text, "$") && countDigits(s) < len(s)/2+2
+}
+
+type addrBlock struct {
+	addr       port.Address
+	names      []*textSeg // name lines, top to bottom
+	lines      []*textSeg // street .. city
+	label      string     // "service", "billing", "remit" or ""
+	remittance bool
+	page       int
+	top        float64
+}
+
+// findBlocks finds every address block on every page.
+func findBlocks(lay *docLayout) []*addrBlock {
+	var out []*addrBlock
+	for _, s := range lay.segs {
+		text := strings.TrimSpace(s.text)
+		label := ""
+		if m := anyLabelRe.FindStringIndex(text); m != nil {
+			// "Service Address: BALTIMORE, MD 21202" - read past a label on the line.
+			label = text[:m[1]]
+			text = text[m[1]:]
+		}
+		m := cityLineRe.FindStringSubmatch(text)
+		if m == nil || !states[m[2]] {
+			// A one-line address: "500 E PRATT ST, BALTIMORE, MD 21202".
+			if a, ok := parseOneLine(stripLabel(text)); ok {
+				b := &addrBlock{page: s.page, lines: []*textSeg{s}, addr: a, top: s.bbox[1]}
+				labels := label + " " + labelOf(s.text) + " " + leftText(s)
+				if up := lay.above(s); up != nil {
+					labels += " " + up.text
+				}
+				b.label = classifyLabel(labels)
+				out = append(out, b)
+			}
+			continue
+		}
+		b := &addrBlock{page: s.page, lines: []*textSeg{s}}
+		b.addr.City = strings.TrimRight(strings.TrimSpace(m[1]), ",")
+		b.addr.State = m[2]
+		b.addr.ZIP = m[3]
+		cur := s
+		var unit string
+		up := lay.above(cur)
+		if up != nil && isUnitLine(up.text) {
+			unit = strings.TrimSpace(up.text)
+			b.lines = append([]*textSeg{up}, b.lines...)
+			cur = up
+			up = lay.above(cur)
+		}
+		streetText := ""
+		if up != nil {
+			t := stripLabel(up.text)
+			if isStreetLine(t) {
+				streetText = t
+				b.lines = append([]*textSeg{up}, b.lines...)
+				cur = up
+			}
+		}
+		if streetText == "" {
+			continue // a city line alone is not an address
+		}
+		b.addr.Street, b.addr.Street2 = splitStreet(streetText)
+		if unit != "" {
+			if b.addr.Street2 != "" {
+				b.addr.Street2 += " " + unit
+			} else {
+				b.addr.Street2 = unit
+			}
+		}
+		// Name lines above the street, up to a label or anything else.
+		labels := label + " " + leftText(cur) + " " + labelOf(cur.text)
+		for n := 0; n < 4; n++ {
+			up = lay.above(cur)
+			if up == nil {
+				break
+			}
+			t := strings.TrimSpace(up.text)
+			if l := labelOf(t); l != "" {
+				labels += " " + l
+				rest := strings.TrimSpace(t[len(l):])
+				if rest != "" && nameLike(rest) {
+					b.names = append([]*textSeg{up}, b.names...)
+				}
+				break
+			}
+			if !nameLike(t) || len(b.names) == 3 {
+				labels += " " + t
+				break
+			}
+			b.names = append([]*textSeg{up}, b.names...)
+			cur = up // a segment left of a name line belongs to another column's block
+		}
+		// Two lines above the block may carry its heading ("Remit to:", "Service Address").
+		if up = lay.above(cur); up != nil {
+			labels += " " + up.text
+		}
+		b.top = cur.bbox[1]
+		b.label = classifyLabel(labels)
+		for _, n := range b.names {
+			if nameIsCarrier(n.text) {
+				b.label = "remit"
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func leftText(s *textSeg) string {
+	if l := s.left(); l != nil {
+		return l.text
+	}
+	return ""
+}
+
+var labelPrefixRe = regexp.MustCompile(`(?i)^(?:(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?911\)?)?\s+(?:address|location)|bill\s+to|billing\s+address|mailing\s+address|account\s+address|customer\s+address|sold\s+to|billed\s+to|service\s+(?:address|location)|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|remit\s+to|remittance\s+address|send\s+payments?\s+to|make\s+checks\s+payable\s+to|payable\s+to|mail\s+payments?\s+to)\b\s*[:\-]?\s*`)
+
+// labelOf returns the address label a line starts with, with its colon.
+func labelOf(s string) string {
+	if m := labelPrefixRe.FindString(strings.TrimSpace(s)); m != "" {
+		return m
+	}
+	return ""
+}
+
+func stripLabel(s string) string {
+	s = strings.TrimSpace(s)
+	if l := labelOf(s); l != "" {
+		return strings.TrimSpace(s[len(l):])
+	}
+	return s
+}
+
+func classifyLabel(s string) string {
+	switch {
+	case remitLabelRe.MatchString(s):
+		return "remit"
+	case serviceLabelRe.MatchString(s):
+		return "service"
+	case billingLabelRe.MatchString(s):
+		return "billing"
+	}
+	return ""
+}
+
+func nameIsCarrier(s string) bool {
+	s = strings.TrimSpace(attnRe.ReplaceAllString(s, ""))
+	if _, ok := port.FindCarrier(s); ok {
+		return true
+	}
+	low := asciiLower(s)
+	for _, list := range carrierNames {
+		for _, cn := range list {
+			if cn.ambiguous || len(cn.lower) < 3 {
+				continue
+			}
+			if i := strings.Index(low, cn.lower); i >= 0 && (i == 0 || !isAlnum(low[i-1])) {
+				e := i + len(cn.lower)
+				if e == len(low) || !isAlnum(low[e]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// notNameRe: words of a bill's headings and tables, never of a name line.
+var notNameRe = regexp.MustCompile(`(?i)\b(?:page|account|acct|statement|invoice|billing|bill\s+(?:date|period|to)|date|total|amount|due|balance|summary|charges?|payments?|period|number|phone|www|https?|\.com|e-?mail|continued|details?|usage)\b`)
+
+// nameLike: a line that can be a person, contact or business line of a mailing block.
+func nameLike(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 60 || strings.Contains(s, ":") && !attnRe.MatchString(s) {
+		return false
+	}
+	if strings.ContainsAny(s, "$@") || countDigits(s) > 3 {
+		return false
+	}
+	if _, iso := parseDate(s); iso != "" {
+		return false
+	}
+	if notNameRe.MatchString(s) {
+		return false
+	}
+	letters := 0
+	for _, r := range s {
+		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 127 {
+			letters++
+		}
+	}
+	return letters >= 2 && len(tokens(s)) <= 8
+}
+
+var businessWords = map[string]bool{"LLC": true, "L.L.C.": true, "INC": true, "INC.": true, "CORP": true, "CORP.": true,
+	"CORPORATION": true, "CO": true, "CO.": true, "COMPANY": true, "LTD": true, "LTD.": true, "LP": true, "LLP": true,
+	"PC": true, "P.C.": true, "PLLC": true, "PA": true, "P.A.": true, "GROUP": true, "SERVICES": true, "SERVICE": true,
+	"SOLUTIONS": true, "HOLDINGS": true, "ENTERPRISES": true, "ASSOCIATES": true, "PARTNERS": true, "AGENCY": true,
+	"CLINIC": true, "DENTAL": true, "MEDICAL": true, "PLUMBING": true, "HEATING": true, "BAKERY": true, "CAFE": true,
+	"RESTAURANT": true, "STORE": true, "SHOP": true, "STUDIO": true, "INDUSTRIES": true, "INTERNATIONAL": true,
+	"MANAGEMENT": true, "CONSULTING": true, "LAW": true, "FIRM": true, "OFFICE": true, "OFFICES": true, "CENTER": true,
+	"CENTRE": true, "CHURCH": true, "SCHOOL": true, "ACADEMY": true, "UNIVERSITY": true, "FOUNDATION": true,
+	"TRUST": true, "BANK": true, "HOSPITAL": true, "PHARMACY": true, "MARKET": true, "REALTY": true,
+	"PROPERTIES": true, "CONSTRUCTION": true, "ELECTRIC": true, "AUTO": true, "MOTORS": true, "SUPPLY": true,
+	"DESIGN": true, "MEDIA": true, "MARKETING": true, "TECHNOLOGIES": true, "TECHNOLOGY": true, "SYSTEMS": true,
+	"LABS": true, "DELI": true, "GRILL": true, "PIZZA": true, "SALON": true, "SPA": true, "FITNESS": true, "GYM": true,
+	"INSURANCE": true, "ACCOUNTING": true, "DBA": true, "D/B/A": true, "&": true, "AND": true, "THE": true, "OF": true,
+	"BROTHERS": true, "BROS": true, "BROS.": true, "SONS": true, "INSTITUTE": true, "VETERINARY": true,
+	"LANDSCAPING": true, "CLEANING": true, "ROOFING": true, "HVAC": true, "LOGISTICS": true, "TRUCKING": true,
+	"FARM": true, "FARMS": true, "HOTEL": true, "INN": true, "MOTEL": true, "BAR": true, "PUB": true, "BREWING": true,
+	"COFFEE": true, "FLORIST": true, "GALLERY": true, "PRINTING": true, "REPAIR": true, "CARE": true, "HEALTH": true,
+	"PARTNERSHIP": true, "ASSOCIATION": true, "SOCIETY": true, "CLUB": true, "LLLP": true, "PLC": true}
+
+func businessLike(s string) bool {
+	for _, t := range tokens(s) {
+		w := strings.ToUpper(strings.Trim(t.text, ",;"))
+		if businessWords[w] || businessWords[strings.TrimSuffix(w, ".")] {
+			return true
+		}
+		if strings.Contains(w, "&") {
+			return true
+		}
+	}
+	return countDigits(s) > 0 || len(tokens(s)) > 5
+}
+
+// names reads the block's name lines into the person (billing name) and business.
+func (b *addrBlock) people() (person, business *textSeg, personText string) {
+	for _, n := range b.names {
+		t := strings.TrimSpace(stripLabel(n.text))
+		if m := attnRe.FindString(t); m != "" {
+			if person == nil || personText == "" || !attnRe.MatchString(person.text) {
+				person, personText = n, strings.TrimSpace(t[len(m):])
+			}
+			continue
+		}
+		if businessLike(t) {
+			if business == nil {
+				business = n
+			}
+			continue
+		}
+		if person == nil {
+			person, personText = n, t
+		}
+	}
+	return person, business, personText
+}
+
+// parseOneLine reads "STREET[, UNIT], CITY, ST ZIP" printed on one line.
+func parseOneLine(s string) (port.Address, bool) {
+	var a port.Address
+	s = strings.TrimSpace(s)
+	tail := regexp.MustCompile(`,?\s+([A-Z]{2})\.?,?\s+(\d{5}(?:-\d{4})?)$`).FindStringSubmatchIndex(s)
+	if tail == nil || !states[s[tail[2]:tail[3]]] {
+		return a, false
+	}
+	a.State, a.ZIP = s[tail[2]:tail[3]], s[tail[4]:tail[5]]
+	head := strings.TrimSpace(s[:tail[0]])
+	parts := strings.Split(head, ",")
+	if len(parts) < 2 {
+		return splitByGrammar(head, a)
+	}
+	a.City = strings.TrimSpace(parts[len(parts)-1])
+	streetPart := strings.TrimSpace(parts[0])
+	if !isStreetLine(streetPart) || a.City == "" {
+		return a, false
+	}
+	a.Street, a.Street2 = splitStreet(streetPart)
+	if len(parts) > 2 {
+		rest := strings.TrimSpace(strings.Join(parts[1:len(parts)-1], ","))
+		if a.Street2 == "" {
+			a.Street2 = rest
+		} else if rest != "" {
+			a.Street2 += " " + rest
+		}
+	}
+	return a, true
+}
+
+// addressField turns a block into a field with the lines it spans as evidence.
+func addressField(lay *docLayout, b *addrBlock, rule float64) *Field[port.Address] {
+	box := b.lines[0].bbox
+	conf := 1.0
+	for _, l := range b.lines {
+		box = unionBox(box, l.bbox)
+		if l.conf < conf {
+			conf = l.conf
+		}
+	}
+	return &Field[port.Address]{Value: b.addr, Confidence: roundConf(rule * conf), Page: b.page,
+		BBox: roundBox(box), Source: lay.source(b.page)}
+}
+
+// findAddresses picks the mailing block and the service address.
+func findAddresses(lay *docLayout) (billing, service *addrBlock) {
+	blocks := findBlocks(lay)
+	bestScore := -1.0
+	for _, b := range blocks {
+		switch b.label {
+		case "remit":
+			continue
+		case "service":
+			if service == nil {
+				service = b
+			}
+			continue
+		}
+		score := 0.0
+		if len(b.names) > 0 {
+			score += 2
+		}
+		if b.label == "billing" {
+			score += 2
+		}
+		if b.page == 1 {
+			score += 2
+		}
+		if b.top < 0.5*lay.pages[b.page-1].Height {
+			score += 0.5
+		}
+		if score > bestScore {
+			billing, bestScore = b, score
+		}
+	}
+	return billing, service
+}
+
+// splitByGrammar reads "45 FIRE ISLAND AVE BABYLON" (no commas): the street ends at
+// the street suffix (with any post-directional and unit after it) that is not followed
+// by another suffix; the city is the rest. Without a suffix the line is not split.
+func splitByGrammar(head string, a port.Address) (port.Address, bool) {
+	ts := tokens(head)
+	if len(ts) < 3 || !isStreetLine(head) {
+		return a, false
+	}
+	suffix := func(i int) bool {
+		_, ok := port.SuffixAbbr(strings.Trim(ts[i].text, ".,"))
+		return ok
+	}
+	for i := 2; i < len(ts)-1; i++ {
+		if !suffix(i) || suffix(i+1) {
+			continue
+		}
+		end := i + 1
+		if end < len(ts)-1 {
+			if _, ok := port.DirectionalAbbr(strings.Trim(ts[end].text, ".,")); ok && len(strings.Trim(ts[end].text, ".,")) <= 2 {
+				end++
+			}
+		}
+		if end < len(ts)-2 && (unitDesignators[unitWord(ts[end].text)] || strings.HasPrefix(ts[end].text, "#")) {
+			end += 2
+			if strings.HasPrefix(ts[end-2].text, "#") && len(ts[end-2].text) > 1 {
+				end--
+			}
+		}
+		if end >= len(ts) {
+			return a, false
+		}
+		a.Street, a.Street2 = splitStreet(head[:ts[end-1].end])
+		a.City = strings.TrimRight(head[ts[end].start:], ", ")
+		return a, a.City != ""
+	}
+	return a, false
+}

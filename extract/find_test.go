@@ -1,0 +1,286 @@
+package extract
+
+import (
+	"reflect"
+	"sort"
+	"testing"
+
+	"github.com/portdocs/portdocs/port"
+)
+
+// Every finder is specified on small synthetic pages, once as a text layer and once
+// as OCR would give them (uneven baselines, no font size, confidence below 1).
+var layouts = []struct {
+	name string
+	opts pageOpts
+}{
+	{"text", pageOpts{}},
+	{"ocr", pageOpts{conf: 0.88, jitter: true}},
+}
+
+func strVal(f *Field[string]) any {
+	if f == nil {
+		return nil
+	}
+	return f.Value
+}
+
+func TestFindAccount(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		pages []string
+		want  any
+	}{
+		{"same line", []string{"Account Number: 287 654 3210 987"}, "287 654 3210 987"},
+		{"hash label", []string{"Acct #  8310-1234-5678"}, "8310-1234-5678"},
+		{"account no.", []string{"Account No. 0123456789"}, "0123456789"},
+		{"box to the right", []string{"Account Number\t831 402 7715 306"}, "831 402 7715 306"},
+		{"next line", []string{"Account number\n123456789-00001\n"}, "123456789-00001"},
+		{"billing account number", []string{"Billing Account Number: 9876 5432 10"}, "9876 5432 10"},
+		{"stops at the next label", []string{"Account Number: 1234567890 Bill Date: Oct 3, 2026"}, "1234567890"},
+		{"invoice number is not it", []string{"Invoice Number: 445566778"}, nil},
+		{"statement number next to it", []string{"Statement Number: 77123\tAccount #: 55120 88"}, "55120 88"},
+		{"masked is not a value", []string{"Account number ending in ****1234"}, nil},
+		{"prefers the one repeated on pages", []string{
+			"Account Number: 111 222 3333\nPrevious account number: 999 888 7777",
+			"Account Number: 111 222 3333"}, "111 222 3333"},
+		{"account summary is no label", []string{"Account Summary\n$123.45"}, nil},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				f, _ := findAccount(layoutOf(l.opts, tc.pages...))
+				if got := strVal(f); got != tc.want {
+					t.Errorf("account = %v, want %v", got, tc.want)
+				}
+				checkEvidence(t, f)
+			})
+		}
+	}
+}
+
+func checkEvidence(t *testing.T, f *Field[string]) {
+	t.Helper()
+	if f == nil {
+		return
+	}
+	if f.Page < 1 || f.Confidence <= 0 || f.Confidence > 1 || f.Source == "" {
+		t.Errorf("evidence: page %d, confidence %v, source %q", f.Page, f.Confidence, f.Source)
+	}
+	if f.BBox[0] >= f.BBox[2] || f.BBox[1] >= f.BBox[3] {
+		t.Errorf("bbox %v is empty", f.BBox)
+	}
+}
+
+func TestFindPIN(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		page string
+		want any
+	}{
+		{"printed", "Account PIN: 4821", "4821"},
+		{"passcode box", "Passcode\t730155", "730155"},
+		{"masked", "Account PIN: ****", nil},
+		{"instructions only", "To transfer a line you will need a Number Transfer PIN. Dial #PORT.", nil},
+		{"no pin", "Account Number: 12345678", nil},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				f, _ := findPIN(layoutOf(l.opts, tc.page))
+				if got := strVal(f); got != tc.want {
+					t.Errorf("PIN = %v, want %v", got, tc.want)
+				}
+				checkEvidence(t, f)
+			})
+		}
+	}
+}
+
+func TestFindBillDate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		page string
+		want any
+	}{
+		{"short month", "Bill Date: Oct 3, 2026", "2026-10-03"},
+		{"long month", "Statement Date\tOctober 03, 2026", "2026-10-03"},
+		{"slashes", "Invoice Date: 10/03/2026", "2026-10-03"},
+		{"two-digit year", "Bill date 10/03/26", "2026-10-03"},
+		{"ISO", "Billing Date: 2026-10-03", "2026-10-03"},
+		{"day first", "Date of Bill: 03 Oct 2026", "2026-10-03"},
+		{"weekday", "Bill Date: Sat, Oct 3, 2026", "2026-10-03"},
+		{"below its label", "Statement Date\nOct 3, 2026", "2026-10-03"},
+		{"due date is not it", "Payment Due Date: Oct 28, 2026", nil},
+		{"due date beside", "Due Date: Oct 28, 2026\tBill Date: Oct 3, 2026", "2026-10-03"},
+		{"impossible date", "Bill Date: 02/31/2026", nil},
+		{"unlabelled date in the header", "Optimum Business\tOctober 3, 2026\nAcct #: 07876-543210", "2026-10-03"},
+		{"billing period is not the bill date", "Billing Period:\tSep 3 - Oct 2, 2026", nil},
+		{"due date in the header is not it", "Payment due\tOct 22, 2026", nil},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				f := findBillDate(layoutOf(l.opts, tc.page))
+				if got := strVal(f); got != tc.want {
+					t.Errorf("bill date = %v, want %v", got, tc.want)
+				}
+				checkEvidence(t, f)
+			})
+		}
+	}
+}
+
+func TestFindPhones(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		page string
+		want []string
+	}{
+		{"every format", "Line 1: (410) 555-0142\nLine 2: 410-555-0143\nLine 3: 410.555.0144\nLine 4: 1-410-555-0145\nLine 5: +1 410 555 0146\nLine 6: 4105550147",
+			[]string{"+14105550142", "+14105550143", "+14105550144", "+14105550145", "+14105550146", "+14105550147"}},
+		{"toll free and service numbers", "Customer Service: 1-800-331-0500\nRepair: 410-555-0111\nQuestions? Call 443-555-0100\nYour number 410-555-0142",
+			[]string{"+14105550142"}},
+		{"label in the left column", "Customer care\t410-555-0190\nMobile\t410-555-0142", []string{"+14105550142"}},
+		{"not inside an account number", "Account Number: 287 654 3210 987", nil},
+		{"not a ZIP or a date", "BALTIMORE, MD 21201-1234  10/03/2026", nil},
+		{"deduplicated", "410-555-0142\n(410) 555-0142", []string{"+14105550142"}},
+		{"toll-free line of the account", "Toll-free number\t+1 (888) 555-0163\t$4.99\nSupport: 1-888-898-4591", []string{"+18885550163"}},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				lay := layoutOf(l.opts, tc.page)
+				_, hits := findAccount(lay)
+				var skip []span
+				for _, h := range hits {
+					skip = append(skip, span{h.seg, h.start, h.end})
+				}
+				var got []string
+				for _, p := range findPhones(lay, skip) {
+					got = append(got, p.Number)
+				}
+				sort.Strings(got)
+				if !reflect.DeepEqual(got, tc.want) {
+					t.Errorf("numbers = %v, want %v", got, tc.want)
+				}
+			})
+		}
+	}
+}
+
+func TestFindCarrier(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		pages []string
+		want  any
+	}{
+		{"logo at the top", []string{"!AT&T\nAccount Number: 1234 5678\nSwitch to Verizon? Compare our plans."}, "AT&T"},
+		{"marketing names another", []string{"!Comcast Business\nUnlike T-Mobile, we never throttle. Switch and save."}, "Comcast Business"},
+		{"only marketing", []string{"Account Number: 1234 5678\nSwitch from Verizon and save 20%"}, nil},
+		{"ordinary word is not a carrier", []string{"Choose the optimum plan for your bandwidth needs and zoom meetings today"}, nil},
+		{"remittance and legal line", []string{"Statement\nMake checks payable to Frontier\nFrontier Communications Parent, Inc. All rights reserved."}, "Frontier"},
+		{"repeated on every page", []string{"Statement\tSpectrum\nPage 1", "Statement\tSpectrum\nPage 2"}, "Spectrum"},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				f := findCarrier(layoutOf(l.opts, tc.pages...))
+				if got := strVal(f); got != tc.want {
+					t.Errorf("carrier = %v, want %v", got, tc.want)
+				}
+				checkEvidence(t, f)
+			})
+		}
+	}
+}
+
+func TestFindAddresses(t *testing.T) {
+	type want struct {
+		billing  *port.Address
+		service  *port.Address
+		name     any
+		business any
+	}
+	addr := func(street, street2, city, state, zip string) *port.Address {
+		return &port.Address{Street: street, Street2: street2, City: city, State: state, ZIP: zip}
+	}
+	for _, tc := range []struct {
+		name string
+		page string
+		want want
+	}{
+		{"business with ATTN and inline suite",
+			"ACME PLUMBING & HEATING LLC\nATTN: JANE Q DOE\n1234 N MAIN ST STE 200\nBALTIMORE, MD 21201-1234",
+			want{billing: addr("1234 N MAIN ST", "STE 200", "BALTIMORE", "MD", "21201-1234"), name: "JANE Q DOE", business: "ACME PLUMBING & HEATING LLC"}},
+		{"individual, unit on its own line, no comma",
+			"MARGARET O'BRIEN-HAYES\n88 Lakeshore Dr.\nApt. 12\nCHICAGO IL  60611",
+			want{billing: addr("88 Lakeshore Dr.", "Apt. 12", "CHICAGO", "IL", "60611"), name: "MARGARET O'BRIEN-HAYES"}},
+		{"comma before the unit",
+			"José Núñez\n88 Lakeshore Dr., Apt. 12\nChicago, IL 60611",
+			want{billing: addr("88 Lakeshore Dr.", "Apt. 12", "Chicago", "IL", "60611"), name: "José Núñez"}},
+		{"PO Box and C/O below the business",
+			"BLUE HERON BAKERY INC\nC/O SAM LEE\nPO BOX 4471\nPORTLAND, OR 97208-4471",
+			want{billing: addr("PO BOX 4471", "", "PORTLAND", "OR", "97208-4471"), name: "SAM LEE", business: "BLUE HERON BAKERY INC"}},
+		{"remittance block is never the billing address",
+			"Make checks payable to:\nAT&T\nPO BOX 5014\nCAROL STREAM, IL 60197-5014\n\n\nJANE DOE\n12 ELM ST\nDOVER, DE 19901",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), name: "JANE DOE"}},
+		{"labelled service address differs",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nService Address: 500 E PRATT ST, BALTIMORE, MD 21202",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("500 E PRATT ST", "", "BALTIMORE", "MD", "21202"), name: "JANE DOE"}},
+		{"service address block under its label",
+			"JANE DOE\n12 ELM ST # 5\nDOVER, DE 19901\n\n\nService Location\n77 HARBOR WAY UNIT 110\nANNAPOLIS MD 21401",
+			want{billing: addr("12 ELM ST", "# 5", "DOVER", "DE", "19901"), service: addr("77 HARBOR WAY", "UNIT 110", "ANNAPOLIS", "MD", "21401"), name: "JANE DOE"}},
+		{"one line without commas",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nService provided at: 45 FIRE ISLAND AVE BABYLON NY 11702",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("45 FIRE ISLAND AVE", "", "BABYLON", "NY", "11702"), name: "JANE DOE"}},
+		{"emergency address of a VoIP line",
+			"Bill to:\tEmergency (911) address:\nWei-Lin Chen\t1105 Navaho Dr\nTriangle Tutoring Co.\tSuite 2B\n5400 Glenwood Ave, Suite 310\tRaleigh, NC 27609\nRaleigh, NC 27612",
+			want{billing: addr("5400 Glenwood Ave", "Suite 310", "Raleigh", "NC", "27612"), service: addr("1105 Navaho Dr", "Suite 2B", "Raleigh", "NC", "27609"), name: "Wei-Lin Chen", business: "Triangle Tutoring Co."}},
+		{"heading lines above the block are not names",
+			"Page 1 of 2\nAccount Summary\nJANE DOE\n12 ELM ST\nDOVER, DE 19901",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), name: "JANE DOE"}},
+		{"block beside another column",
+			"ACME LLC\tAccount Number: 1234 5678\nATTN: Jane Doe\tBill Date: Oct 3, 2026\n1 MAIN ST FL 2\nDOVER, DE 19901",
+			want{billing: addr("1 MAIN ST", "FL 2", "DOVER", "DE", "19901"), name: "Jane Doe", business: "ACME LLC"}},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				lay := layoutOf(l.opts, tc.page)
+				f, _, _ := findFields(lay)
+				gotAddr := func(a *Field[port.Address]) *port.Address {
+					if a == nil {
+						return nil
+					}
+					return &a.Value
+				}
+				if got := gotAddr(f.BillingAddress); !reflect.DeepEqual(got, tc.want.billing) {
+					t.Errorf("billing address = %+v, want %+v", got, tc.want.billing)
+				}
+				if got := gotAddr(f.ServiceAddress); !reflect.DeepEqual(got, tc.want.service) {
+					t.Errorf("service address = %+v, want %+v", got, tc.want.service)
+				}
+				if got := strVal(f.BillingName); got != tc.want.name {
+					t.Errorf("billing name = %v, want %v", got, tc.want.name)
+				}
+				if got := strVal(f.BusinessName); got != tc.want.business {
+					t.Errorf("business name = %v, want %v", got, tc.want.business)
+				}
+			})
+		}
+	}
+}
+
+func TestSplitStreet(t *testing.T) {
+	for _, tc := range []struct{ in, street, street2 string }{
+		{"1234 N MAIN ST STE 200", "1234 N MAIN ST", "STE 200"},
+		{"1420 N CHARLES ST, SUITE 300", "1420 N CHARLES ST", "SUITE 300"},
+		{"88 Lakeshore Dr., Apt. 12", "88 Lakeshore Dr.", "Apt. 12"},
+		{"12 ELM ST #5", "12 ELM ST", "#5"},
+		{"12 ELM ST # 5", "12 ELM ST", "# 5"},
+		{"500 E PRATT ST", "500 E PRATT ST", ""},
+		{"PO BOX 4471", "PO BOX 4471", ""},
+		{"9 OAK AVE REAR", "9 OAK AVE", "REAR"},
+		{"100 SUITE RD", "100 SUITE RD", ""},
+	} {
+		s, s2 := splitStreet(tc.in)
+		if s != tc.street || s2 != tc.street2 {
+			t.Errorf("splitStreet(%q) = %q, %q; want %q, %q", tc.in, s, s2, tc.street, tc.street2)
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/portdocs/portdocs/port"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite fixtures/bills/*/golden.json from the current extraction")
+
+const billsDir = "../fixtures/bills"
+
+// expectedBill is fixtures/bills/NAME/expected.json: the truth the generator printed.
+type expectedBill struct {
+	Pages  int `json:"pages"`
+	Fields struct {
+		CarrierName    *string       `json:"carrier_name"`
+		AccountNumber  *string       `json:"account_number"`
+		AccountPIN     *string       `json:"account_pin"`
+		BillingName    *string       `json:"billing_name"`
+		BusinessName   *string       `json:"business_name"`
+		BillingAddress *port.Address `json:"billing_address"`
+		ServiceAddress *port.Address `json:"service_address"`
+		BillDate       *string       `json:"bill_date"`
+	} `json:"fields"`
+	PhoneNumbers       []string `json:"phone_numbers"`
+	NotCustomerNumbers []string `json:"not_customer_numbers"`
+}
+
+// fixtureBills lists the fixture folders that hold a bill and its truth.
+func fixtureBills(t testing.TB) []string {
+	dirs, _ := filepath.Glob(filepath.Join(billsDir, "*"))
+	var out []string
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "bill.pdf")); err != nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(d, "expected.json")); err != nil {
+			continue
+		}
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestFixtures extracts every fixture bill and compares every field, the set of the
+// customer's numbers and the evidence with the truth, then the whole extraction with
+// its golden file.
+func TestFixtures(t *testing.T) {
+	dirs := fixtureBills(t)
+	if len(dirs) == 0 {
+		t.Skip("no fixture bills yet")
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			var want expectedBill
+			raw, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(raw, &want); err != nil {
+				t.Fatalf("expected.json: %v", err)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "bill.pdf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, err := New(Options{}).Extract(context.Background(), data)
+			if err != nil {
+				t.Fatalf("extract: %v", err)
+			}
+			if want.Pages != 0 && x.Pages != want.Pages {
+				t.Errorf("pages = %d, want %d", x.Pages, want.Pages)
+			}
+			f := x.Fields
+			for _, c := range []struct {
+				name string
+				got  *Field[string]
+				want *string
+			}{
+				{"carrier_name", f.CarrierName, want.Fields.CarrierName},
+				{"account_number", f.AccountNumber, want.Fields.AccountNumber},
+				{"account_pin", f.AccountPIN, want.Fields.AccountPIN},
+				{"billing_name", f.BillingName, want.Fields.BillingName},
+				{"business_name", f.BusinessName, want.Fields.BusinessName},
+				{"bill_date", f.BillDate, want.Fields.BillDate},
+			} {
+				switch {
+				case c.want == nil && c.got != nil:
+					t.Errorf("%s = %q, want absent", c.name, c.got.Value)
+				case c.want != nil && c.got == nil:
+					t.Errorf("%s absent, want %q", c.name, *c.want)
+				case c.want != nil && c.got.Value != *c.want:
+					t.Errorf("%s = %q, want %q", c.name, c.got.Value, *c.want)
+				}
+				if c.got != nil {
+					checkFieldEvidence(t, c.name, x, c.got.Page, c.got.BBox, c.got.Confidence, c.got.Source)
+				}
+			}
+			for _, c := range []struct {
+				name string
+				got  *Field[port.Address]
+				want *port.Address
+			}{
+				{"billing_address", f.BillingAddress, want.Fields.BillingAddress},
+				{"service_address", f.ServiceAddress, want.Fields.ServiceAddress},
+			} {
+				switch {
+				case c.want == nil && c.got != nil:
+					t.Errorf("%s = %+v, want absent", c.name, c.got.Value)
+				case c.want != nil && c.got == nil:
+					t.Errorf("%s absent, want %+v", c.name, *c.want)
+				case c.want != nil && c.got.Value != *c.want:
+					t.Errorf("%s = %+v, want %+v", c.name, c.got.Value, *c.want)
+				}
+				if c.got != nil {
+					checkFieldEvidence(t, c.name, x, c.got.Page, c.got.BBox, c.got.Confidence, c.got.Source)
+				}
+			}
+			var got []string
+			for _, p := range x.PhoneNumbers {
+				got = append(got, p.Number)
+				checkFieldEvidence(t, "phone "+p.Number, x, p.Page, p.BBox, p.Confidence, p.Source)
+			}
+			wantNums := append([]string(nil), want.PhoneNumbers...)
+			sort.Strings(got)
+			sort.Strings(wantNums)
+			if !reflect.DeepEqual(got, wantNums) && !(len(got) == 0 && len(wantNums) == 0) {
+				t.Errorf("phone numbers = %v, want %v", got, wantNums)
+			}
+			for _, n := range want.NotCustomerNumbers {
+				for _, g := range got {
+					if g == n {
+						t.Errorf("carrier number %s reported as the customer's", n)
+					}
+				}
+			}
+			compareGolden(t, filepath.Join(dir, "golden.json"), x)
+		})
+	}
+}
+
+func checkFieldEvidence(t *testing.T, name string, x *Extraction, page int, box BBox, conf float64, src Source) {
+	t.Helper()
+	if page < 1 || page > x.Pages {
+		t.Errorf("%s: page %d outside 1..%d", name, page, x.Pages)
+	}
+	if box[0] < -1 || box[1] < -1 || box[0] >= box[2] || box[1] >= box[3] || box[2] > 2000 || box[3] > 2000 {
+		t.Errorf("%s: bbox %v is not a box on the page", name, box)
+	}
+	if conf <= 0 || conf > 1 {
+		t.Errorf("%s: confidence %v outside (0, 1]", name, conf)
+	}
+	if src != SourceText && src != SourceOCR {
+		t.Errorf("%s: source %q", name, src)
+	}
+}
+
+// compareGolden compares the extraction with its golden file, or rewrites it with
+// -update.
+func compareGolden(t *testing.T, path string, x *Extraction) {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // as the CLI prints it: "AT&T"
+	if err := enc.Encode(x); err != nil {
+		t.Fatal(err)
+	}
+	got := buf.Bytes()
+	if *updateGolden {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Errorf("no golden file %s; run go test ./extract -run Fixtures -update", path)
+		return
+	}
+	if !bytes.Equal(got, want) {
+		g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		i := 0
+		for i < len(g) && i < len(w) && g[i] == w[i] {
+			i++
+		}
+		line := func(ls []string) string {
+			if i < len(ls) {
+				return strings.TrimSpace(ls[i])
+			}
+			return "(end)"
+		}
+		t.Errorf("extraction differs from %s at line %d: got %s, want %s; if the change is right, run go test ./extract -run Fixtures -update",
+			path, i+1, line(g), line(w))
+	}
+}

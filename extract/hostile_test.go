@@ -1,0 +1,200 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Hostile input: every one gives one typed error (or a clean extraction) in bounded
+// time, never a panic or a hang.
+func TestHostileInput(t *testing.T) {
+	good := textPDF(0, []string{"Account Number: 123 456 7890", "Bill Date: Oct 3, 2026"})
+
+	cyclicKids := func() []byte {
+		var b pdfBuilder
+		b.add("<< /Type /Catalog /Pages 2 0 R >>")
+		b.add("<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 1 >>")
+		b.add("<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>")
+		return b.bytes("", false)
+	}
+	zeroPages := func() []byte {
+		var b pdfBuilder
+		b.add("<< /Type /Catalog /Pages 2 0 R >>")
+		b.add("<< /Type /Pages /Kids [] /Count 0 >>")
+		return b.bytes("", false)
+	}
+	manyPages := func(n int, count int) []byte {
+		var b pdfBuilder
+		b.add("<< /Type /Catalog /Pages 2 0 R >>")
+		b.add("")
+		var kids []string
+		for i := 0; i < n; i++ {
+			kids = append(kids, fmt.Sprintf("%d 0 R", b.add("<< /Type /Page /Parent 2 0 R >>")))
+		}
+		b.set(2, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), count))
+		return b.bytes("", false)
+	}
+	onePage := func(pageExtra string, extra ...string) []byte {
+		var b pdfBuilder
+		b.add("<< /Type /Catalog /Pages 2 0 R >>")
+		b.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+		b.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] " + pageExtra + " >>")
+		for _, e := range extra {
+			b.add(e)
+		}
+		return b.bytes("", false)
+	}
+	cyclicPrev := func() []byte {
+		b := pdfBuilder{objs: []string{"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"}}
+		return b.bytes("", true)
+	}
+	deepArray := strings.Repeat("[", 200000) + strings.Repeat("]", 200000)
+	zeros := bytes.Repeat([]byte("0 "), 6<<20) // 12 MB decoded: over the 8 MB cap
+
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want error // nil: must extract without error
+	}{
+		{"empty", nil, ErrEmpty},
+		{"garbage", []byte("this is not a bill at all, just text in a .pdf file"), ErrUnsupportedType},
+		{"header then garbage", append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0xde, 0xad}, 5000)...), ErrCorrupt},
+		{"truncated", good[:len(good)/2], ErrCorrupt},
+		{"truncated before the xref", good[:len(good)-60], ErrCorrupt},
+		{"zero pages", zeroPages(), ErrEmpty},
+		{"cyclic page tree", cyclicKids(), ErrCorrupt},
+		{"cyclic /Prev", cyclicPrev(), ErrCorrupt},
+		{"5,000 pages by count", manyPages(3, 5000), ErrTooManyPages},
+		{"more pages than the count says", manyPages(260, 1), ErrTooManyPages},
+		{"deeply nested object", onePage("/Foo " + deepArray), ErrCorrupt},
+		{"deeply nested content", onePage("/Contents 4 0 R", streamObj("", []byte(deepArray+" BT /F1 10 Tf (x) Tj ET"))), nil},
+		{"unterminated hex string in content", onePage("/Contents 4 0 R", streamObj("", []byte("BT /F1 10 Tf <414243"))), nil},
+		{"compression bomb", onePage("/Contents 4 0 R", flateObj("", zeros)), nil},
+		{"self-calling form", onePage("/Contents 4 0 R /Resources << /XObject << /X 5 0 R >> >>",
+			streamObj("", []byte("/X Do /X Do")),
+			streamObj("/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X 5 0 R >> >>", []byte("/X Do /X Do"))), nil},
+		{"self-referencing object", onePage("/Contents 4 0 R", "4 0 R"), nil},
+		{"unknown filter", onePage("/Contents 4 0 R", streamObj("/Filter /JBIG2Decode", []byte("xx"))), nil},
+		{"PDF 2.0 header", append([]byte("%PDF-2.0"), good[8:]...), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			start := time.Now()
+			x, err := New(Options{}).Extract(ctx, tc.data)
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if tc.want == nil {
+				if err != nil && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrEmpty) {
+					t.Fatalf("err = %v, want an extraction or a clean ErrCorrupt/ErrEmpty", err)
+				}
+				if err == nil && x == nil {
+					t.Fatal("no extraction and no error")
+				}
+				return
+			}
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error has more than one line: %q", err)
+			}
+		})
+	}
+}
+
+func TestTooLarge(t *testing.T) {
+	data := make([]byte, 100<<20)
+	copy(data, "%PDF-1.4\n")
+	_, err := New(Options{}).Extract(context.Background(), data)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("100 MB: err = %v, want ErrTooLarge", err)
+	}
+}
+
+func TestCancelledContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := New(Options{}).Extract(ctx, textPDF(0, []string{"Account Number: 123 456 7890"}))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestImageWithoutOCR(t *testing.T) {
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	_, err := New(Options{}).Extract(context.Background(), png)
+	if !errors.Is(err, ErrOCRUnavailable) {
+		t.Fatalf("err = %v, want ErrOCRUnavailable", err)
+	}
+}
+
+// TestEncrypted encrypts a bill with qpdf: a user password means password-protected;
+// an owner password alone (the file opens without one) is read normally.
+func TestEncrypted(t *testing.T) {
+	qpdf, err := exec.LookPath("qpdf")
+	if err != nil {
+		t.Skip("qpdf is not installed; the hand-built /Encrypt case below still runs")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(in, textPDF(0, []string{"Account Number: 123 456 7890"}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want error
+	}{
+		{"AES-256 with a user password", []string{"--encrypt", "user", "owner", "256", "--"}, ErrEncrypted},
+		{"RC4-128 with a user password", []string{"--allow-weak-crypto", "--encrypt", "user", "owner", "128", "--use-aes=n", "--"}, ErrEncrypted},
+		{"AES-256 owner password only", []string{"--encrypt", "", "owner", "256", "--"}, ErrEncrypted},
+		{"RC4-128 owner password only", []string{"--allow-weak-crypto", "--encrypt", "", "owner", "128", "--use-aes=n", "--"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".pdf")
+			args := append(append([]string{}, tc.args...), in, out)
+			if b, err := exec.Command(qpdf, args...).CombinedOutput(); err != nil {
+				t.Fatalf("qpdf: %v: %s", err, b)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, err := New(Options{}).Extract(context.Background(), data)
+			if tc.want != nil {
+				if !errors.Is(err, tc.want) {
+					t.Fatalf("err = %v, want %v", err, tc.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			if x.Fields.AccountNumber == nil || x.Fields.AccountNumber.Value != "123 456 7890" {
+				t.Errorf("account = %+v, want 123 456 7890", x.Fields.AccountNumber)
+			}
+		})
+	}
+}
+
+func TestHandBuiltEncryptDict(t *testing.T) {
+	var b pdfBuilder
+	b.add("<< /Type /Catalog /Pages 2 0 R >>")
+	b.add("<< /Type /Pages /Kids [] /Count 0 >>")
+	b.add("<< /Filter /Standard /V 2 /R 3 /Length 128 /P -4 /O <" + strings.Repeat("ab", 32) + "> /U <" + strings.Repeat("cd", 32) + "> >>")
+	data := b.bytes("/Encrypt 3 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]", false)
+	_, err := New(Options{}).Extract(context.Background(), data)
+	if !errors.Is(err, ErrEncrypted) {
+		t.Fatalf("err = %v, want ErrEncrypted", err)
+	}
+}

@@ -1,0 +1,257 @@
+package extract
+
+import (
+	"math"
+	"sort"
+	"strings"
+)
+
+// The layout model the field finders read. It is built from Words alone, so a text
+// layer and an OCR'd scan go through the same finders.
+//
+//	line:    words sharing a baseline across the page
+//	segment: a run of words in one line with no wide gap (a column's piece of the line)
+//
+// Finders look at segments (columns kept apart), at the segment right of another (a
+// value box right of its label) and at the segment below another (a value under its
+// label; the next line of an address block).
+
+type textLine struct {
+	page  int // 1-based
+	index int // in its page
+	top   float64
+	bot   float64
+	segs  []*textSeg
+}
+
+type textSeg struct {
+	page   int
+	line   *textLine
+	words  []Word
+	text   string
+	starts []int // byte offset of each word in text
+	bbox   BBox
+	size   float64 // median word height (font size when known)
+	conf   float64 // lowest word confidence
+}
+
+// layout is one document's lines and segments in reading order.
+type docLayout struct {
+	pages []Page
+	lines [][]*textLine // by page index
+	segs  []*textSeg
+}
+
+func wordSize(w Word) float64 {
+	if w.FontSize > 0 {
+		return w.FontSize
+	}
+	return math.Max(w.BBox[3]-w.BBox[1], 1)
+}
+
+// buildLayout groups each page's words into lines and segments.
+func buildLayout(pages []Page) *docLayout {
+	lay := &docLayout{pages: pages, lines: make([][]*textLine, len(pages))}
+	for pi, p := range pages {
+		lines := groupLines(p)
+		for li, l := range lines {
+			l.index = li
+			lay.segs = append(lay.segs, l.segs...)
+		}
+		lay.lines[pi] = lines
+	}
+	return lay
+}
+
+func groupLines(p Page) []*textLine {
+	words := make([]Word, 0, len(p.Words))
+	for _, w := range p.Words {
+		if strings.TrimSpace(w.Text) != "" {
+			words = append(words, w)
+		}
+	}
+	center := func(w Word) float64 { return (w.BBox[1] + w.BBox[3]) / 2 }
+	sort.SliceStable(words, func(i, j int) bool { return center(words[i]) < center(words[j]) })
+
+	type band struct {
+		top, bot float64
+		words    []Word
+	}
+	var bands []*band
+	for _, w := range words {
+		c := center(w)
+		var best *band
+		// A word joins a line when its middle lies inside the line's band; OCR
+		// baselines wander a little, text-layer ones do not.
+		for k := len(bands) - 1; k >= 0 && k >= len(bands)-3; k-- {
+			b := bands[k]
+			h := b.bot - b.top
+			if c >= b.top+0.15*h && c <= b.bot-0.15*h {
+				best = b
+				break
+			}
+		}
+		if best == nil {
+			best = &band{top: w.BBox[1], bot: w.BBox[3]}
+			bands = append(bands, best)
+		}
+		best.words = append(best.words, w)
+	}
+	var lines []*textLine
+	for _, b := range bands {
+		ws := b.words
+		sort.SliceStable(ws, func(i, j int) bool { return ws[i].BBox[0] < ws[j].BBox[0] })
+		l := &textLine{page: p.Number, top: b.top, bot: b.bot}
+		for _, w := range ws {
+			l.top = math.Min(l.top, w.BBox[1])
+			l.bot = math.Max(l.bot, w.BBox[3])
+		}
+		start := 0
+		for i := 1; i <= len(ws); i++ {
+			if i < len(ws) {
+				prev, cur := ws[i-1], ws[i]
+				size := math.Min(wordSize(prev), wordSize(cur))
+				if cur.BBox[0]-prev.BBox[2] <= segmentGap*size {
+					continue
+				}
+			}
+			l.segs = append(l.segs, newSegment(p.Number, l, ws[start:i]))
+			start = i
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// segmentGap: a gap wider than this many font sizes splits a line into segments.
+// Word spaces are 0.25-0.6 em even in justified text; columns and tab stops are wider.
+const segmentGap = 1.2
+
+func newSegment(page int, l *textLine, ws []Word) *textSeg {
+	s := &textSeg{page: page, line: l, words: ws, conf: 1}
+	var b strings.Builder
+	sizes := make([]float64, 0, len(ws))
+	for i, w := range ws {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		s.starts = append(s.starts, b.Len())
+		b.WriteString(w.Text)
+		if i == 0 {
+			s.bbox = w.BBox
+		} else {
+			s.bbox = unionBox(s.bbox, w.BBox)
+		}
+		sizes = append(sizes, wordSize(w))
+		if w.Confidence > 0 && w.Confidence < s.conf {
+			s.conf = w.Confidence
+		}
+	}
+	sort.Float64s(sizes)
+	s.size = sizes[len(sizes)/2]
+	s.text = b.String()
+	return s
+}
+
+func unionBox(a, b BBox) BBox {
+	return BBox{math.Min(a[0], b[0]), math.Min(a[1], b[1]), math.Max(a[2], b[2]), math.Max(a[3], b[3])}
+}
+
+// span returns the box and lowest confidence of the words covering text[start:end].
+func (s *textSeg) span(start, end int) (BBox, float64) {
+	var box BBox
+	conf := 1.0
+	first := true
+	for i, w := range s.words {
+		ws, we := s.starts[i], s.starts[i]+len(w.Text)
+		if we <= start || ws >= end {
+			continue
+		}
+		if first {
+			box, first = w.BBox, false
+		} else {
+			box = unionBox(box, w.BBox)
+		}
+		if w.Confidence > 0 && w.Confidence < conf {
+			conf = w.Confidence
+		}
+	}
+	if first {
+		return s.bbox, s.conf
+	}
+	return box, conf
+}
+
+// right returns the next segment to the right on the same line, if any.
+func (s *textSeg) right() *textSeg {
+	for i, o := range s.line.segs {
+		if o == s && i+1 < len(s.line.segs) {
+			return s.line.segs[i+1]
+		}
+	}
+	return nil
+}
+
+// left returns the segment to the left on the same line, if any.
+func (s *textSeg) left() *textSeg {
+	for i, o := range s.line.segs {
+		if o == s && i > 0 {
+			return s.line.segs[i-1]
+		}
+	}
+	return nil
+}
+
+// below returns the first segment under s that starts near s's left edge (or overlaps
+// it horizontally when loose), within maxLines lines and a gap of a few line heights.
+func (lay *docLayout) below(s *textSeg, loose bool) *textSeg {
+	lines := lay.lines[s.page-1]
+	for li := s.line.index + 1; li < len(lines) && li <= s.line.index+2; li++ {
+		l := lines[li]
+		if l.top-s.bbox[3] > 1.6*s.size {
+			return nil
+		}
+		for _, o := range l.segs {
+			if math.Abs(o.bbox[0]-s.bbox[0]) <= 0.8*s.size {
+				return o
+			}
+			if loose && o.bbox[0] < s.bbox[2] && o.bbox[2] > s.bbox[0] {
+				return o
+			}
+		}
+	}
+	return nil
+}
+
+// above is the mirror of below for left-aligned blocks.
+func (lay *docLayout) above(s *textSeg) *textSeg {
+	lines := lay.lines[s.page-1]
+	for li := s.line.index - 1; li >= 0 && li >= s.line.index-2; li-- {
+		l := lines[li]
+		if s.bbox[1]-l.bot > 1.6*s.size {
+			return nil
+		}
+		for _, o := range l.segs {
+			if math.Abs(o.bbox[0]-s.bbox[0]) <= 0.8*s.size {
+				return o
+			}
+		}
+	}
+	return nil
+}
+
+// pageString is a page's text, one line per line and segments apart by a tab; for
+// tests and debugging (never logged: it is the customer's document).
+func (lay *docLayout) pageString(page int) string {
+	var b strings.Builder
+	for _, l := range lay.lines[page-1] {
+		for i, s := range l.segs {
+			if i > 0 {
+				b.WriteByte('\t')
+			}
+			b.WriteString(s.text)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

@@ -1,0 +1,182 @@
+package extract
+
+// OCR benchmarks, engine and Tesseract CLI in the same run (issue 3):
+//
+//	OMP_THREAD_LIMIT=1 go test -run '^$' -bench 'OCR' -benchtime 5x ./extract/
+//
+// BenchmarkOCRPage         one 300-dpi bill page: the engine (decode, orientation and
+//                          skew analysis, recognition, boxes) against `tesseract PAGE
+//                          stdout tsv` with OMP_THREAD_LIMIT=1, its fastest setting.
+// BenchmarkOCRScan3Pages   a 3-page image-only PDF end to end (Extract: parse, render,
+//                          OCR, fields) against pdftoppm + tesseract per page, serial.
+// BenchmarkOCRConcurrentRSS  4 concurrent 3-page scans; reports the process's peak RSS
+//                          (VmHWM, reset first through /proc/self/clear_refs).
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/portdocs/portdocs/internal/testenv"
+)
+
+// benchScanPDF is the 3-page image-only scan fixture.
+const benchScanPDF = "../fixtures/ocr/scan-05-tmobile-pdf/bill.pdf"
+
+func benchOCR(b *testing.B) *OCR {
+	b.Helper()
+	if !ThreadLimitOK() {
+		b.Log("OMP_THREAD_LIMIT is not 1: Tesseract's OpenMP threads will compete (see ocr.go)")
+	}
+	return testOCR(b)
+}
+
+// benchPage renders page 1 of the scan at 300 dpi to a PNG file and returns its bytes.
+func benchPage(b *testing.B) (path string, data []byte) {
+	b.Helper()
+	testenv.LookTool(b, "pdftoppm")
+	dir := b.TempDir()
+	out, err := exec.Command("pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", "1", "-l", "1",
+		benchScanPDF, filepath.Join(dir, "page")).CombinedOutput()
+	if err != nil {
+		b.Fatalf("pdftoppm: %v: %s", err, out)
+	}
+	path = filepath.Join(dir, "page.png")
+	data, err = os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path, data
+}
+
+func tesseractCLI(b *testing.B, ctx context.Context, img string) {
+	cmd := exec.CommandContext(ctx, "tesseract", img, "stdout", "--psm", "3", "--dpi", "300", "tsv")
+	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("tesseract: %v", err)
+	}
+	if out.Len() < 1000 {
+		b.Fatalf("tesseract read almost nothing (%d bytes of TSV)", out.Len())
+	}
+}
+
+func BenchmarkOCRPage(b *testing.B) {
+	o := benchOCR(b)
+	testenv.LookTool(b, "tesseract")
+	path, data := benchPage(b)
+	ctx := context.Background()
+	b.Run("engine", func(b *testing.B) {
+		for b.Loop() {
+			pages, err := o.Image(ctx, data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(pages[0].Words) < 50 {
+				b.Fatalf("only %d words", len(pages[0].Words))
+			}
+		}
+	})
+	b.Run("tesseract-cli", func(b *testing.B) {
+		for b.Loop() {
+			tesseractCLI(b, ctx, path)
+		}
+	})
+}
+
+func BenchmarkOCRScan3Pages(b *testing.B) {
+	o := benchOCR(b)
+	testenv.LookTool(b, "tesseract")
+	testenv.LookTool(b, "pdftoppm")
+	pdf, err := os.ReadFile(benchScanPDF)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	ex := New(Options{OCR: o})
+	b.Run("engine-extract", func(b *testing.B) {
+		for b.Loop() {
+			x, err := ex.Extract(ctx, pdf)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if x.Pages != 3 || x.Method != MethodOCR {
+				b.Fatalf("%d pages, method %s", x.Pages, x.Method)
+			}
+		}
+	})
+	b.Run("pdftoppm+tesseract-cli-serial", func(b *testing.B) {
+		dir := b.TempDir()
+		for b.Loop() {
+			for p := 1; p <= 3; p++ {
+				base := filepath.Join(dir, "p"+strconv.Itoa(p))
+				if out, err := exec.Command("pdftoppm", "-r", "300", "-gray", "-png", "-singlefile",
+					"-f", strconv.Itoa(p), "-l", strconv.Itoa(p), benchScanPDF, base).CombinedOutput(); err != nil {
+					b.Fatalf("pdftoppm: %v: %s", err, out)
+				}
+				tesseractCLI(b, ctx, base+".png")
+			}
+		}
+	})
+}
+
+// vmHWM is the process's peak resident set size in bytes, from /proc/self/status.
+func vmHWM() (int64, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(v)
+			kb, err := strconv.ParseInt(f[0], 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
+}
+
+func BenchmarkOCRConcurrentRSS(b *testing.B) {
+	o := benchOCR(b)
+	pdf, err := os.ReadFile(benchScanPDF)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ex := New(Options{OCR: o})
+	// "5" resets the peak RSS counter (Linux ≥ 4.0), so earlier benchmarks don't count.
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		b.Logf("cannot reset VmHWM (%v); the figure includes earlier work", err)
+	}
+	for b.Loop() {
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for i := 0; i < 4; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := ex.Extract(context.Background(), pdf)
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				b.Fatal(err) // 12 pages fit Workers+QueueLen of the shared engine (2+16)
+			}
+		}
+	}
+	hwm, err := vmHWM()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(hwm)/(1<<20), "peakRSS-MB")
+}

@@ -1,0 +1,163 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/otiai10/gosseract/v2"
+)
+
+// tessClient is one initialised Tesseract instance; used by one page at a time.
+type tessClient struct {
+	c *gosseract.Client
+}
+
+// blankPGM is the tiny image that forces Tesseract to initialise at start-up (gosseract
+// initialises lazily, on the first recognition).
+var blankPGM = encodePGM(func() *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, 8, 8))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	return g
+}())
+
+func newTessClient(langs []string, prefix string) (*tessClient, error) {
+	c := gosseract.NewClient()
+	c.Trim = false
+	if err := c.SetLanguage(langs...); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("tesseract: %v: %w", err, ErrOCRUnavailable)
+	}
+	if prefix != "" {
+		_ = c.SetTessdataPrefix(prefix)
+	}
+	// Variables are re-applied after Init, so they survive it (SetPageSegMode before
+	// Init would not). PSM 3 is the CLI's default: automatic layout, no OSD.
+	_ = c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(gosseract.PSM_AUTO)))
+	_ = c.SetVariable(gosseract.DEBUG_FILE, "/dev/null")
+	if err := c.SetImageFromBytes(blankPGM); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("tesseract: %v: %w", err, ErrOCRUnavailable)
+	}
+	if _, err := c.Text(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("tesseract (languages %s): %v: %w", strings.Join(langs, "+"), err, ErrOCRUnavailable)
+	}
+	return &tessClient{c: c}, nil
+}
+
+func (t *tessClient) close() error { return t.c.Close() }
+
+// words runs recognition on g (at dpi) and returns word boxes in g's pixels.
+func (t *tessClient) words(g *image.Gray, dpi float64) ([]gosseract.BoundingBox, error) {
+	if err := t.c.SetImageFromBytes(encodePGM(g)); err != nil {
+		return nil, err
+	}
+	// Tesseract scales its noise and size heuristics by the resolution; a PGM carries
+	// none, and it would otherwise guess (and print "Estimating resolution").
+	_ = t.c.SetVariable("user_defined_dpi", strconv.Itoa(int(dpi+0.5)))
+	return t.c.GetBoundingBoxes(gosseract.RIL_WORD)
+}
+
+// recognizePage turns the page upright and level, recognises it, and converts the
+// boxes to points. If the orientation analysis was unsure and the text came out as
+// garbage, it tries the page the other way up and keeps the better reading.
+func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float64) (Page, error) {
+	turn := analyzeLayout(g, dpi)
+	img := uprightAndLevel(g, turn)
+	boxes, err := c.words(img, dpi)
+	if err != nil {
+		return Page{}, err
+	}
+	// An unsure orientation that reads as garbage: try the other three turns, keep the
+	// best, stop at the first good one. Costs a recognition each, on bad pages only.
+	if q := readingQuality(boxes); !turn.certain && q < 0.5 {
+		for _, r := range []int{180, 90, 270} {
+			if ctx.Err() != nil {
+				break
+			}
+			alt := levelAt(g, dpi, (turn.rotate+r)%360)
+			altBoxes, err := c.words(alt, dpi)
+			if err != nil {
+				return Page{}, err
+			}
+			if aq := readingQuality(altBoxes); aq > q+0.1 {
+				img, boxes, q = alt, altBoxes, aq
+			}
+			if q >= 0.7 {
+				break
+			}
+		}
+	}
+	scale := 72 / dpi
+	p := Page{
+		Width:  float64(img.Rect.Dx()) * scale,
+		Height: float64(img.Rect.Dy()) * scale,
+		Source: SourceOCR,
+	}
+	for _, b := range boxes {
+		text := strings.TrimSpace(b.Word)
+		if text == "" || (b.Confidence < 30 && !hasAlnum(text)) {
+			continue // speckles read as "|", "—" and the like
+		}
+		box := BBox{
+			float64(b.Box.Min.X) * scale, float64(b.Box.Min.Y) * scale,
+			float64(b.Box.Max.X) * scale, float64(b.Box.Max.Y) * scale,
+		}
+		p.Words = append(p.Words, Word{
+			Text:       text,
+			BBox:       box,
+			FontSize:   ocrFontSize(text, box[3]-box[1]),
+			Confidence: max(0, min(1, b.Confidence/100)),
+		})
+	}
+	return p, nil
+}
+
+// readingQuality is the mean word confidence (0..1) weighted by word length, over words
+// with at least one letter or digit; 0 for no words.
+func readingQuality(boxes []gosseract.BoundingBox) float64 {
+	var sum, n float64
+	for _, b := range boxes {
+		w := strings.TrimSpace(b.Word)
+		if !hasAlnum(w) {
+			continue
+		}
+		l := float64(len([]rune(w)))
+		sum += b.Confidence / 100 * l
+		n += l
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / n
+}
+
+func hasAlnum(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// ocrFontSize estimates the font size from a word box's height: a box spans the cap
+// height (about 0.7 em) plus descenders (about 0.2 em) when the word has any. It is an
+// estimate for ranking (bigger header text), not a typographic measurement.
+func ocrFontSize(text string, h float64) float64 {
+	frac := 0.72
+	if strings.ContainsAny(text, "gjpqyQ(),;[]{}|") {
+		frac = 0.93
+	} else if strings.IndexFunc(text, func(r rune) bool {
+		return unicode.IsUpper(r) || unicode.IsDigit(r) || strings.ContainsRune("bdfhklt", r)
+	}) < 0 {
+		frac = 0.52 // x-height only: "reason", "s"
+	}
+	return h / frac
+}

@@ -1,0 +1,420 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"image"
+	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// fakeOCR is an engine whose "recognition" blocks until the test lets it go, so the
+// pool's admission, queueing and cancellation can be tested without timing guesses.
+type fakeOCR struct {
+	*OCR
+	started chan struct{} // one value per page that reached a worker
+	release chan struct{} // one value lets one page finish
+	active  atomic.Int32
+	peak    atomic.Int32
+}
+
+func newFakeOCR(workers, queue int) *fakeOCR {
+	opts := OCROptions{Workers: workers, QueueLen: queue}.withDefaults()
+	f := &fakeOCR{
+		OCR:     &OCR{opts: opts, workers: make(chan struct{}, opts.Workers), idle: make(chan *tessClient, opts.Workers)},
+		started: make(chan struct{}, 64),
+		release: make(chan struct{}, 64),
+	}
+	f.fake = func(ctx context.Context, g *image.Gray, dpi float64) (Page, error) {
+		n := f.active.Add(1)
+		defer f.active.Add(-1)
+		for {
+			p := f.peak.Load()
+			if n <= p || f.peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		f.started <- struct{}{}
+		select {
+		case <-f.release:
+		case <-ctx.Done():
+			return Page{}, ctx.Err()
+		}
+		return Page{Width: float64(g.Rect.Dx()) * 72 / dpi, Source: SourceOCR}, nil
+	}
+	return f
+}
+
+func (f *fakeOCR) admittedNow() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.admitted
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+type result struct {
+	pages []Page
+	err   error
+}
+
+func (f *fakeOCR) start(ctx context.Context, data []byte) chan result {
+	ch := make(chan result, 1)
+	go func() {
+		p, err := f.Image(ctx, data)
+		ch <- result{p, err}
+	}()
+	return ch
+}
+
+func TestOCRQueueFullIsBusy(t *testing.T) {
+	f := newFakeOCR(1, 1)
+	img := encodePNG(t, markedImage(30, 20))
+	a := f.start(context.Background(), img)
+	<-f.started // A holds the only worker
+	b := f.start(context.Background(), img)
+	waitFor(t, "B to be queued", func() bool { return f.admittedNow() == 2 })
+
+	// Worker busy and queue full: refused at once, whatever the context allows.
+	t0 := time.Now()
+	_, err := f.Image(context.Background(), img)
+	if !errors.Is(err, ErrOCRBusy) {
+		t.Fatalf("third request: err = %v, want ErrOCRBusy", err)
+	}
+	if d := time.Since(t0); d > time.Second {
+		t.Errorf("busy answer took %v; it must not wait", d)
+	}
+
+	f.release <- struct{}{}
+	f.release <- struct{}{}
+	for name, ch := range map[string]chan result{"A": a, "B": b} {
+		if r := <-ch; r.err != nil || len(r.pages) != 1 || r.pages[0].Number != 1 {
+			t.Errorf("%s: %v pages, err %v", name, len(r.pages), r.err)
+		}
+	}
+	if n := f.admittedNow(); n != 0 {
+		t.Errorf("admitted = %d after all finished, want 0", n)
+	}
+	// Capacity is back.
+	c := f.start(context.Background(), img)
+	<-f.started
+	f.release <- struct{}{}
+	if r := <-c; r.err != nil {
+		t.Errorf("after the queue drained: %v", r.err)
+	}
+}
+
+func TestOCRBigDocumentWhenIdle(t *testing.T) {
+	// A document with more pages than workers+queue is slow, not impossible: it is
+	// admitted when nothing else runs.
+	f := newFakeOCR(1, 1)
+	doc := manyPageTIFF(t, 4, false)
+	ch := f.start(context.Background(), doc)
+	for i := 0; i < 4; i++ {
+		<-f.started
+		f.release <- struct{}{}
+	}
+	if r := <-ch; r.err != nil || len(r.pages) != 4 {
+		t.Fatalf("4-page document: %d pages, err %v", len(r.pages), r.err)
+	}
+}
+
+func TestOCRParallelUpToWorkers(t *testing.T) {
+	f := newFakeOCR(2, 10)
+	doc := manyPageTIFF(t, 3, false)
+	a := f.start(context.Background(), doc)
+	b := f.start(context.Background(), doc)
+	<-f.started
+	<-f.started
+	// Two pages run; the other four wait for a worker.
+	time.Sleep(50 * time.Millisecond)
+	if n := f.active.Load(); n != 2 {
+		t.Errorf("%d pages running, want 2 (the worker count)", n)
+	}
+	for i := 0; i < 6; i++ {
+		f.release <- struct{}{}
+		if i < 4 {
+			<-f.started
+		}
+	}
+	for _, ch := range []chan result{a, b} {
+		r := <-ch
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		for i, p := range r.pages {
+			if p.Number != i+1 {
+				t.Errorf("page %d numbered %d; pages must keep their order", i+1, p.Number)
+			}
+		}
+	}
+	if p := f.peak.Load(); p != 2 {
+		t.Errorf("peak concurrency %d, want 2", p)
+	}
+}
+
+func TestOCRContextCancel(t *testing.T) {
+	f := newFakeOCR(1, 4)
+	img := encodePNG(t, markedImage(30, 20))
+	a := f.start(context.Background(), img)
+	<-f.started
+
+	// B waits for the worker; cancelling it returns promptly and frees its slot.
+	ctx, cancel := context.WithCancel(context.Background())
+	b := f.start(ctx, img)
+	waitFor(t, "B to be queued", func() bool { return f.admittedNow() == 2 })
+	cancel()
+	select {
+	case r := <-b:
+		if !errors.Is(r.err, context.Canceled) {
+			t.Errorf("cancelled request: err = %v, want context.Canceled", r.err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancelled request did not return")
+	}
+	waitFor(t, "B's slot to be released", func() bool { return f.admittedNow() == 1 })
+
+	// A page being recognised sees its context too.
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel2()
+	f.release <- struct{}{}
+	<-a
+	c := f.start(ctx2, img)
+	<-f.started
+	if r := <-c; !errors.Is(r.err, context.DeadlineExceeded) {
+		t.Errorf("deadline during recognition: err = %v, want DeadlineExceeded", r.err)
+	}
+}
+
+func TestOCRCloseWaitsAndRefuses(t *testing.T) {
+	f := newFakeOCR(1, 1)
+	img := encodePNG(t, markedImage(30, 20))
+	a := f.start(context.Background(), img)
+	<-f.started
+	closed := make(chan error, 1)
+	go func() { closed <- f.Close() }()
+	select {
+	case <-closed:
+		t.Fatal("Close returned while a request was running")
+	case <-time.After(50 * time.Millisecond):
+	}
+	f.release <- struct{}{}
+	if r := <-a; r.err != nil {
+		t.Errorf("request running at Close: %v", r.err)
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if _, err := f.Image(context.Background(), img); !errors.Is(err, ErrOCRUnavailable) {
+		t.Errorf("after Close: err = %v, want ErrOCRUnavailable", err)
+	}
+	if err := f.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestOCRClientsReused runs real Tesseract: many concurrent requests share at most
+// Workers clients, each initialised once, and every result is right.
+func TestOCRClientsReused(t *testing.T) {
+	testOCR(t) // tesseract present (or CI fails)
+	var inits atomic.Int32
+	o, err := NewOCR(OCROptions{Workers: 2, QueueLen: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.stats = func(string) { inits.Add(1) }
+	defer o.Close()
+	// A strip of the sample page: two lines, quick to read.
+	page := samplePage(t, 300)
+	strip := image.NewGray(image.Rect(0, 0, 2550, 250))
+	copy(strip.Pix, page.Pix[380*page.Stride:]) // from 91 pt: the lines at 100, 122 and 144 pt
+	png := encodePNG(t, strip)
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pages, err := o.Image(context.Background(), png)
+			if err == nil && !strings.Contains(pageText(pages[0]), "8123 4567 0199") {
+				err = errors.New("account line not read: " + pageText(pages[0]))
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs { // 6 one-page requests fit in 2 workers + 8 queued
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := inits.Load(); n > 1 { // NewOCR made the first before the hook was set
+		t.Errorf("%d more clients started for 6 requests; want at most 1 more (2 workers)", n)
+	}
+	if got := len(o.all); got > 2 {
+		t.Errorf("%d clients exist, want at most Workers=2", got)
+	}
+}
+
+func TestOCRPDFPageWords(t *testing.T) {
+	o := testOCR(t)
+	pages, err := o.PDFPages(context.Background(), samplePDF(t, 2), []int{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 1 {
+		t.Fatalf("%d pages, want 1", len(pages))
+	}
+	p := pages[0]
+	if p.Number != 2 || p.Source != SourceOCR {
+		t.Errorf("page %d source %q, want 2 and ocr", p.Number, p.Source)
+	}
+	if math.Abs(p.Width-612) > 2 || math.Abs(p.Height-792) > 2 {
+		t.Errorf("page size %.1f×%.1f pt, want 612×792", p.Width, p.Height)
+	}
+	text := pageText(p)
+	for _, want := range sampleLines {
+		if !strings.Contains(text, want) {
+			t.Errorf("line %q not read; got:\n%s", want, text)
+		}
+	}
+	// Boxes are in points from the top-left: "Northwind" starts at x=72 on the baseline
+	// y=100 (12-pt Helvetica: cap height ~8.6 pt above it).
+	found := false
+	for _, w := range p.Words {
+		if w.Text == "Northwind" {
+			found = true
+			if math.Abs(w.BBox[0]-72) > 3 || math.Abs(w.BBox[3]-100) > 3 || math.Abs(w.BBox[1]-91.4) > 3 {
+				t.Errorf("Northwind box %v, want about [72 91.4 … 100]", w.BBox)
+			}
+			if w.Confidence < 0.8 || w.Confidence > 1 {
+				t.Errorf("Northwind confidence %v, want 0.8..1 on a clean render", w.Confidence)
+			}
+			if w.FontSize < 9 || w.FontSize > 15 {
+				t.Errorf("Northwind font size estimate %.1f, want near 12", w.FontSize)
+			}
+		}
+	}
+	if !found {
+		t.Error("no word Northwind")
+	}
+}
+
+func TestOCRPDFPagesErrors(t *testing.T) {
+	o := testOCR(t)
+	testenvLookPoppler(t)
+	for _, tc := range []struct {
+		name  string
+		pdf   []byte
+		pages []int
+		want  error
+	}{
+		{"empty", nil, []int{1}, ErrEmpty},
+		{"not a PDF", []byte("%PDF-1.4\nnonsense"), []int{1}, ErrCorrupt},
+		{"page past the end", samplePDF(t, 1), []int{3}, ErrCorrupt},
+		{"page zero", samplePDF(t, 1), []int{0}, ErrCorrupt},
+		{"too many pages", samplePDF(t, 1), make([]int, 51), ErrTooManyPages},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := o.PDFPages(context.Background(), tc.pdf, tc.pages)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestOCROrientationAndSkew feeds the sample page turned and tilted; every line must
+// come back whole and in order, which the line builder needs.
+func TestOCROrientationAndSkew(t *testing.T) {
+	o := testOCR(t)
+	page := samplePage(t, 300)
+	for _, tc := range []struct {
+		name string
+		exif int // orientation applied to the stored pixels (6 = turned right)
+		skew float64
+	}{
+		{"upright", 1, 0},
+		{"turned right", 6, 0},
+		{"upside down", 3, 0},
+		{"turned left", 8, 0},
+		{"skewed 1.5°", 1, 1.5},
+		{"skewed -0.7°", 1, -0.7},
+		{"upside down and skewed 2°", 3, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			img := orient(page, tc.exif)
+			if tc.skew != 0 {
+				img = rotateSmall(img, tc.skew)
+			}
+			pages, err := o.Image(context.Background(), encodePNG(t, img))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := pageText(pages[0])
+			lines := strings.Split(text, "\n")
+			at := 0
+			for _, want := range sampleLines[:7] {
+				for at < len(lines) && !strings.Contains(lines[at], want) {
+					at++
+				}
+				if at == len(lines) {
+					t.Errorf("line %q missing or out of order; got:\n%s", want, text)
+					return
+				}
+			}
+		})
+	}
+}
+
+func TestAnalyzeLayout(t *testing.T) {
+	testenvLookPoppler(t)
+	page := samplePage(t, 300)
+	for _, tc := range []struct {
+		exif   int
+		skew   float64
+		rotate int
+	}{
+		{1, 0, 0}, {6, 0, 270}, {3, 0, 180}, {8, 0, 90},
+		{1, 1.0, 0}, {1, -2.0, 0}, {6, 0.8, 270},
+	} {
+		img := orient(page, tc.exif)
+		if tc.skew != 0 {
+			img = rotateSmall(img, tc.skew)
+		}
+		got := analyzeLayout(img, 300)
+		if got.rotate != tc.rotate {
+			t.Errorf("exif %d skew %.1f: rotate %d, want %d", tc.exif, tc.skew, got.rotate, tc.rotate)
+		}
+		// rotateSmall(img, a) tilts by a; levelling needs the opposite turn.
+		if math.Abs(got.skew+tc.skew) > 0.25 {
+			t.Errorf("exif %d skew %.1f: found skew %.2f, want %.2f", tc.exif, tc.skew, got.skew, -tc.skew)
+		}
+	}
+	// A blank page and a black page are left alone.
+	blank := image.NewGray(image.Rect(0, 0, 600, 800))
+	for i := range blank.Pix {
+		blank.Pix[i] = 250
+	}
+	if got := analyzeLayout(blank, 300); got.rotate != 0 || got.skew != 0 {
+		t.Errorf("blank page: %+v, want no turn", got)
+	}
+	if got := analyzeLayout(image.NewGray(image.Rect(0, 0, 600, 800)), 300); got.rotate != 0 || got.skew != 0 {
+		t.Errorf("black page: %+v, want no turn", got)
+	}
+}

@@ -1,0 +1,106 @@
+package extract
+
+import (
+	"bytes"
+	"compress/zlib"
+	"fmt"
+	"strings"
+)
+
+// pdfBuilder writes small PDFs by hand for tests: valid ones and every kind of broken
+// one, with a correct cross-reference table unless a test breaks it on purpose.
+type pdfBuilder struct {
+	objs []string // object n+1's body ("<< ... >>" or "<< ... >>\nstream\n...\nendstream")
+}
+
+func (b *pdfBuilder) add(body string) int {
+	b.objs = append(b.objs, body)
+	return len(b.objs)
+}
+
+func (b *pdfBuilder) set(n int, body string) {
+	for len(b.objs) < n {
+		b.objs = append(b.objs, "null")
+	}
+	b.objs[n-1] = body
+}
+
+func streamObj(dict string, data []byte) string {
+	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
+}
+
+func flateObj(dict string, data []byte) string {
+	var z bytes.Buffer
+	w := zlib.NewWriter(&z)
+	w.Write(data)
+	w.Close()
+	return streamObj(dict+" /Filter /FlateDecode", z.Bytes())
+}
+
+// bytes writes the file; trailer is added to the trailer dictionary (with /Root 1 0 R
+// unless it names its own root). prevSelf makes the trailer's /Prev point at its own
+// xref table: a cycle.
+func (b *pdfBuilder) bytes(trailer string, prevSelf bool) []byte {
+	var out bytes.Buffer
+	out.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	offs := make([]int, len(b.objs))
+	for i, o := range b.objs {
+		offs[i] = out.Len()
+		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := out.Len()
+	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(b.objs)+1)
+	for _, off := range offs {
+		fmt.Fprintf(&out, "%010d 00000 n \n", off)
+	}
+	if !strings.Contains(trailer, "/Root") {
+		trailer = "/Root 1 0 R " + trailer
+	}
+	if prevSelf {
+		trailer += fmt.Sprintf(" /Prev %d", xref)
+	}
+	fmt.Fprintf(&out, "trailer\n<< /Size %d %s >>\nstartxref\n%d\n%%%%EOF\n", len(b.objs)+1, trailer, xref)
+	return out.Bytes()
+}
+
+// textPDF makes a PDF whose pages draw the given lines in Helvetica (a standard font
+// without /Widths, as gofpdf writes it), rotated by rotate degrees with /Rotate and
+// counter-rotated in the content so the text reads upright, as producers do for
+// landscape pages.
+func textPDF(rotate int, pages ...[]string) []byte {
+	var b pdfBuilder
+	b.add("<< /Type /Catalog /Pages 2 0 R >>")
+	b.add("") // pages, below
+	font := b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	var kids []string
+	for _, lines := range pages {
+		var c strings.Builder
+		switch rotate {
+		case 90:
+			c.WriteString("0 1 -1 0 612 0 cm\n") // page content drawn for a 792x612 view
+		case 180:
+			c.WriteString("-1 0 0 -1 612 792 cm\n")
+		case 270:
+			c.WriteString("0 -1 1 0 0 792 cm\n")
+		}
+		top := 760.0
+		if rotate == 90 || rotate == 270 {
+			top = 580
+		}
+		c.WriteString("BT /F1 10 Tf\n")
+		for i, l := range lines {
+			fmt.Fprintf(&c, "1 0 0 1 40 %.1f Tm (%s) Tj\n", top-float64(i)*14, pdfEscape(l))
+		}
+		c.WriteString("ET\n")
+		content := b.add(flateObj("", []byte(c.String())))
+		page := b.add(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Rotate %d /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>", rotate, content, font))
+		kids = append(kids, fmt.Sprintf("%d 0 R", page))
+	}
+	b.set(2, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(kids)))
+	return b.bytes("", false)
+}
+
+func pdfEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `(`, `\(`, `)`, `\)`)
+	return r.Replace(s)
+}

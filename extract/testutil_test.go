@@ -1,0 +1,83 @@
+package extract
+
+import (
+	"strings"
+	"time"
+)
+
+func deadlineIn(seconds int) time.Time { return time.Now().Add(time.Duration(seconds) * time.Second) }
+
+// pageOpts shape a synthetic page: how OCR-like its words are.
+type pageOpts struct {
+	conf   float64 // word confidence; 0 = 1 (text layer)
+	jitter bool    // uneven baselines and no font size, as OCR gives
+	size   float64 // font size; 0 = 10
+}
+
+// textPage lays text out as Words the way a renderer would: one line per text line,
+// words at their character positions in a 10 pt font whose glyphs are half an em
+// wide, leading spaces indenting, a tab moving to the next 300 pt tab stop (at least 60 pt further right). Lines
+// starting with "!" are drawn at twice the size (a logo or heading).
+func textPage(number int, text string, o pageOpts) Page {
+	size := o.size
+	if size == 0 {
+		size = 10
+	}
+	conf := o.conf
+	if conf == 0 {
+		conf = 1
+	}
+	p := Page{Number: number, Width: 612, Height: 792, Source: SourceText}
+	if o.conf != 0 {
+		p.Source = SourceOCR
+	}
+	y := 40.0
+	for li, ln := range strings.Split(strings.Trim(text, "\n"), "\n") {
+		sz := size
+		if strings.HasPrefix(ln, "!") {
+			sz, ln = 2*size, ln[1:]
+		}
+		cw := sz / 2
+		x := 36.0
+		for ci, col := range strings.Split(ln, "\t") {
+			if ci > 0 {
+				x = max(x+60, 36+300*float64(ci)) // tab stops every 300 pt
+			}
+			for i := 0; i < len(col); {
+				if col[i] == ' ' {
+					x += cw
+					i++
+					continue
+				}
+				j := i
+				for j < len(col) && col[j] != ' ' {
+					j++
+				}
+				w := col[i:j]
+				n := float64(len([]rune(w)))
+				dy := 0.0
+				if o.jitter {
+					dy = float64((li*7+i*3)%5-2) * 0.4
+				}
+				word := Word{Text: w, BBox: BBox{x, y - 0.8*sz + dy, x + n*cw, y + 0.2*sz + dy}, FontSize: sz, Confidence: conf}
+				if o.jitter {
+					word.FontSize = 0
+				}
+				p.Words = append(p.Words, word)
+				x += n * cw
+				i = j
+			}
+		}
+		y += 1.4 * sz
+	}
+	return p
+}
+
+// layoutOf builds the layout of synthetic pages.
+func layoutOf(o pageOpts, pages ...string) *docLayout {
+	var ps []Page
+	for i, t := range pages {
+		ps = append(ps, textPage(i+1, t, o))
+	}
+	return buildLayout(ps)
+}

@@ -1,0 +1,139 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/portdocs/portdocs/extract"
+	"github.com/portdocs/portdocs/port"
+)
+
+// handleExtract is the wizard's prefill: the Extraction of an uploaded bill. Nothing
+// is stored and the document's text never reaches the log.
+func handleExtract(ex Extractor, m *metrics, max int64) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		data, _, _, err := readUpload(c, max)
+		if err != nil {
+			return err
+		}
+		x, err := runExtract(c.Request().Context(), ex, m, data)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, x)
+	}
+}
+
+// runExtract calls the extractor and counts the outcome.
+func runExtract(ctx context.Context, ex Extractor, m *metrics, data []byte) (*extract.Extraction, error) {
+	x, err := ex.Extract(ctx, data)
+	if err != nil {
+		m.extractions.WithLabelValues(classify(err).Code).Inc()
+		return nil, err
+	}
+	if x == nil {
+		return nil, errors.New("extractor returned no extraction")
+	}
+	m.extractions.WithLabelValues(x.Method).Inc()
+	if x.Method == extract.MethodOCR || x.Method == extract.MethodMixed {
+		m.ocrPages.Add(float64(x.Pages))
+	}
+	if x.PhoneNumbers == nil {
+		x.PhoneNumbers = []extract.PhoneNumber{}
+	}
+	if x.Warnings == nil {
+		x.Warnings = []string{}
+	}
+	return x, nil
+}
+
+// handleNumbers parses a number list: text/plain one number per line, or text/csv
+// (also as a multipart "file") with an optional mapping (query or form parameter):
+// the role of each column in order, comma-separated ("tracking_number,receiving_number,,
+// tracking_source"; an empty role ignores the column), or the JSON of port.Mapping.
+func handleNumbers() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+		mappingText := c.QueryParam("mapping")
+		var body []byte
+		var err error
+		switch mt {
+		case "multipart/form-data":
+			if mappingText == "" {
+				mappingText = c.FormValue("mapping")
+			}
+			fh, ferr := c.FormFile("file")
+			if ferr != nil {
+				return badRequest("file", "send the list as field \"file\" (CSV or one number per line)")
+			}
+			if body, err = readFileHeader(fh, 5<<20); err != nil {
+				return err
+			}
+			mt = "text/plain"
+			if strings.HasSuffix(strings.ToLower(fh.Filename), ".csv") || strings.Contains(fh.Header.Get("Content-Type"), "csv") {
+				mt = "text/csv"
+			}
+		case "text/plain", "text/csv":
+			if body, err = io.ReadAll(c.Request().Body); err != nil {
+				return err
+			}
+		default:
+			return errorf(http.StatusUnsupportedMediaType, "unsupported_type", "", "send text/plain (one number per line) or text/csv")
+		}
+		var list port.NumberList
+		if mt == "text/csv" {
+			mapping, err := parseMapping(mappingText)
+			if err != nil {
+				return err
+			}
+			list, err = port.ParseCSV(bytes.NewReader(body), mapping)
+			if err != nil {
+				return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_csv", Field: "file", Message: firstLine(err), Err: err}
+			}
+		} else {
+			list = port.ParseNumberList(string(body))
+		}
+		if list.Numbers == nil {
+			list.Numbers = []port.NumberRow{}
+		}
+		if list.Problems == nil {
+			list.Problems = []port.Problem{}
+		}
+		return c.JSON(http.StatusOK, list)
+	}
+}
+
+var mappingRoles = map[string]bool{"": true, port.RoleTrackingNumber: true, port.RoleReceivingNumber: true,
+	port.RoleTrackingSource: true, port.RoleAccountName: true}
+
+// parseMapping reads the mapping parameter; empty means "use the suggested one".
+func parseMapping(s string) (*port.Mapping, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	var m port.Mapping
+	if strings.HasPrefix(s, "{") {
+		if err := json.Unmarshal([]byte(s), &m); err != nil {
+			return nil, badRequest("mapping", "mapping is not valid JSON: %s", firstLine(err))
+		}
+	} else {
+		for _, r := range strings.Split(s, ",") {
+			m.Columns = append(m.Columns, strings.TrimSpace(r))
+		}
+	}
+	for i, r := range m.Columns {
+		if !mappingRoles[r] {
+			return nil, badRequest("mapping", "column %d: unknown role %q; use tracking_number, receiving_number, tracking_source, account_name or empty", i+1, r)
+		}
+	}
+	return &m, nil
+}

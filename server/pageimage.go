@@ -1,0 +1,421 @@
+package server
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/image/tiff"
+	"golang.org/x/sync/singleflight"
+)
+
+// The reviewer's page shows a stored bill as page images with the extracted fields
+// boxed on top. Rendering a PDF page costs a poppler process, so pages are rendered
+// once per (bill SHA-256, page, resolution) and cached: in memory up to a byte bound
+// (least recently used goes first) and, when a directory is given, on disk, where the
+// name is the content hash so a stale entry cannot exist.
+
+// PageImageDPI is the resolution bills are rendered at for the reviewer: a letter page
+// becomes about 1000 pixels wide, enough to read an account number, small enough to send.
+const PageImageDPI = 120
+
+// Bounds on the work one bill may cause.
+const (
+	maxRenderPages   = 40               // pages shown for one bill
+	renderTimeout    = 30 * time.Second // one pdfinfo or pdftoppm run
+	maxImageSide     = 12000            // pixels per side of an image bill
+	defaultCacheSize = 64 << 20         // bytes of PNG kept in memory
+)
+
+// errNoPageImage is a page the bill does not have.
+var errNoPageImage = notFound("page image")
+
+// pageSize is a page's size in PDF points as it is displayed (rotation applied), the
+// coordinate space of the extraction's boxes.
+type pageSize struct {
+	Width, Height float64
+}
+
+// pageImage is one rendered page.
+type pageImage struct {
+	PNG    []byte
+	Width  int // pixels
+	Height int
+}
+
+// PageImages renders and caches bill pages. Safe for concurrent use.
+type PageImages struct {
+	dir      string // disk cache; "" = memory only
+	maxBytes int64
+	dpi      int
+
+	mu    sync.Mutex
+	used  int64
+	lru   *list.List // of *cacheEntry, front = most recent
+	items map[string]*list.Element
+	sizes map[string][]pageSize // bill SHA-256 → page sizes (small, kept while the process lives)
+
+	flight singleflight.Group
+	sem    chan struct{} // one poppler process at a time: the machine is shared with OCR
+}
+
+type cacheEntry struct {
+	key string
+	img pageImage
+}
+
+// NewPageImages makes a renderer. dir, when not empty, keeps rendered pages on disk
+// across restarts; maxBytes bounds the memory cache (0: 64 MB).
+func NewPageImages(dir string, maxBytes int64) (*PageImages, error) {
+	if maxBytes <= 0 {
+		maxBytes = defaultCacheSize
+	}
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("page image cache %s: %w", dir, err)
+		}
+	}
+	return &PageImages{dir: dir, maxBytes: maxBytes, dpi: PageImageDPI, lru: list.New(),
+		items: map[string]*list.Element{}, sizes: map[string][]pageSize{}, sem: make(chan struct{}, 1)}, nil
+}
+
+// billKind tells how a bill's pages are drawn.
+func billKind(contentType string) string {
+	switch {
+	case strings.Contains(contentType, "pdf"):
+		return "pdf"
+	case strings.HasPrefix(contentType, "image/"):
+		return "image"
+	}
+	return ""
+}
+
+// Sizes returns the size in points of every page of the bill (at most maxRenderPages).
+// load reads the bill; it is called only when the answer is not cached.
+func (p *PageImages) Sizes(ctx context.Context, sha, contentType string, load func() ([]byte, error)) ([]pageSize, error) {
+	p.mu.Lock()
+	s, ok := p.sizes[sha]
+	p.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	v, err, _ := p.flight.Do("sizes/"+sha, func() (any, error) {
+		data, err := load()
+		if err != nil {
+			return nil, err
+		}
+		var sizes []pageSize
+		switch billKind(contentType) {
+		case "pdf":
+			sizes, err = p.pdfSizes(ctx, data)
+		case "image":
+			var img image.Image
+			var dpi float64
+			if img, dpi, err = decodeBillImage(data); err == nil {
+				b := img.Bounds()
+				sizes = []pageSize{{float64(b.Dx()) * 72 / dpi, float64(b.Dy()) * 72 / dpi}}
+			}
+		default:
+			err = fmt.Errorf("bill of type %q: %w", contentType, errNoPageImage)
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.mu.Lock()
+		p.sizes[sha] = sizes
+		p.mu.Unlock()
+		return sizes, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]pageSize), nil
+}
+
+// Page returns page n (1-based) of the bill as PNG.
+func (p *PageImages) Page(ctx context.Context, sha, contentType string, n int, load func() ([]byte, error)) (pageImage, error) {
+	if n < 1 || n > maxRenderPages {
+		return pageImage{}, errNoPageImage
+	}
+	key := fmt.Sprintf("%s-p%d-%d", sha, n, p.dpi)
+	if img, ok := p.cached(key); ok {
+		return img, nil
+	}
+	v, err, _ := p.flight.Do(key, func() (any, error) {
+		if img, ok := p.fromDisk(key); ok {
+			p.remember(key, img)
+			return img, nil
+		}
+		data, err := load()
+		if err != nil {
+			return nil, err
+		}
+		var img pageImage
+		switch billKind(contentType) {
+		case "pdf":
+			img, err = p.renderPDF(ctx, data, n)
+		case "image":
+			img, err = imagePNG(data, n)
+		default:
+			err = errNoPageImage
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.remember(key, img)
+		p.toDisk(key, img)
+		return img, nil
+	})
+	if err != nil {
+		return pageImage{}, err
+	}
+	return v.(pageImage), nil
+}
+
+func (p *PageImages) cached(key string) (pageImage, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	el, ok := p.items[key]
+	if !ok {
+		return pageImage{}, false
+	}
+	p.lru.MoveToFront(el)
+	return el.Value.(*cacheEntry).img, true
+}
+
+// remember adds to the memory cache and evicts the least recently used beyond the bound.
+func (p *PageImages) remember(key string, img pageImage) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.items[key]; ok || int64(len(img.PNG)) > p.maxBytes {
+		return
+	}
+	p.items[key] = p.lru.PushFront(&cacheEntry{key: key, img: img})
+	p.used += int64(len(img.PNG))
+	for p.used > p.maxBytes {
+		el := p.lru.Back()
+		e := el.Value.(*cacheEntry)
+		p.lru.Remove(el)
+		delete(p.items, e.key)
+		p.used -= int64(len(e.img.PNG))
+	}
+}
+
+func (p *PageImages) fromDisk(key string) (pageImage, bool) {
+	if p.dir == "" {
+		return pageImage{}, false
+	}
+	data, err := os.ReadFile(filepath.Join(p.dir, key+".png"))
+	if err != nil {
+		return pageImage{}, false
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return pageImage{}, false
+	}
+	return pageImage{PNG: data, Width: cfg.Width, Height: cfg.Height}, true
+}
+
+// toDisk writes through a temporary name so a crash never leaves half a PNG under the
+// final one. A failure only costs a re-render later.
+func (p *PageImages) toDisk(key string, img pageImage) {
+	if p.dir == "" {
+		return
+	}
+	f, err := os.CreateTemp(p.dir, ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, werr := f.Write(img.PNG)
+	cerr := f.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(f.Name())
+		return
+	}
+	if os.Rename(f.Name(), filepath.Join(p.dir, key+".png")) != nil {
+		os.Remove(f.Name())
+	}
+}
+
+// withFile runs fn on the bill written to a temporary file (poppler reads files) while
+// holding the render slot.
+func (p *PageImages) withFile(ctx context.Context, data []byte, fn func(ctx context.Context, path string) error) error {
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-p.sem }()
+	dir, err := os.MkdirTemp("", "portdocs-page-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "bill.pdf")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, renderTimeout)
+	defer cancel()
+	return fn(ctx, path)
+}
+
+var (
+	pdfinfoSize = regexp.MustCompile(`(?m)^Page\s+(\d+)\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts`)
+	pdfinfoRot  = regexp.MustCompile(`(?m)^Page\s+(\d+)\s+rot:\s+(\d+)`)
+)
+
+// pdfSizes asks pdfinfo for each page's size and rotation.
+func (p *PageImages) pdfSizes(ctx context.Context, data []byte) ([]pageSize, error) {
+	var out []byte
+	err := p.withFile(ctx, data, func(ctx context.Context, path string) error {
+		var err error
+		out, err = exec.CommandContext(ctx, "pdfinfo", "-f", "1", "-l", strconv.Itoa(maxRenderPages), path).Output()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pdfinfo: %w", err)
+	}
+	return parsePDFInfo(string(out))
+}
+
+// parsePDFInfo reads "Page N size: W x H pts" and "Page N rot: R" lines; a page turned
+// by 90 or 270 degrees is shown (and was read) with width and height swapped.
+func parsePDFInfo(out string) ([]pageSize, error) {
+	rot := map[int]int{}
+	for _, m := range pdfinfoRot.FindAllStringSubmatch(out, -1) {
+		n, _ := strconv.Atoi(m[1])
+		r, _ := strconv.Atoi(m[2])
+		rot[n] = r
+	}
+	var sizes []pageSize
+	for _, m := range pdfinfoSize.FindAllStringSubmatch(out, -1) {
+		n, _ := strconv.Atoi(m[1])
+		w, _ := strconv.ParseFloat(m[2], 64)
+		h, _ := strconv.ParseFloat(m[3], 64)
+		if n != len(sizes)+1 || w <= 0 || h <= 0 {
+			return nil, errors.New("pdfinfo: unexpected page list")
+		}
+		if rot[n]%180 == 90 {
+			w, h = h, w
+		}
+		sizes = append(sizes, pageSize{w, h})
+	}
+	if len(sizes) == 0 {
+		return nil, errors.New("pdfinfo: no pages")
+	}
+	return sizes, nil
+}
+
+// renderPDF draws page n with pdftoppm.
+func (p *PageImages) renderPDF(ctx context.Context, data []byte, n int) (pageImage, error) {
+	var img pageImage
+	err := p.withFile(ctx, data, func(ctx context.Context, path string) error {
+		outBase := filepath.Join(filepath.Dir(path), "page")
+		cmd := exec.CommandContext(ctx, "pdftoppm", "-png", "-singlefile", "-r", strconv.Itoa(p.dpi),
+			"-f", strconv.Itoa(n), "-l", strconv.Itoa(n), path, outBase)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			if strings.Contains(stderr.String(), "Wrong page range") {
+				return errNoPageImage
+			}
+			return fmt.Errorf("pdftoppm page %d: %w", n, err)
+		}
+		b, err := os.ReadFile(outBase + ".png")
+		if err != nil {
+			return fmt.Errorf("pdftoppm page %d: %w", n, err)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(b))
+		if err != nil {
+			return fmt.Errorf("pdftoppm page %d: %w", n, err)
+		}
+		img = pageImage{PNG: b, Width: cfg.Width, Height: cfg.Height}
+		return nil
+	})
+	return img, err
+}
+
+// imagePNG re-encodes an image bill (one page) as PNG, so the browser gets one format
+// and never a TIFF it cannot show.
+func imagePNG(data []byte, n int) (pageImage, error) {
+	if n != 1 {
+		return pageImage{}, errNoPageImage
+	}
+	img, _, err := decodeBillImage(data)
+	if err != nil {
+		return pageImage{}, err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return pageImage{}, err
+	}
+	b := img.Bounds()
+	return pageImage{PNG: buf.Bytes(), Width: b.Dx(), Height: b.Dy()}, nil
+}
+
+// decodeBillImage decodes the first page of a PNG, JPEG or TIFF bill after checking its
+// dimensions, and returns the resolution the extractor used for its boxes: the stated
+// one when it is at least 100 dpi (PNG pHYs), else the page is taken as 11 inches on its
+// longer side within 150..400 dpi — the rule in extract/image.go (estimateDPI). JPEG and
+// TIFF densities and EXIF rotation are not read here, so their boxes may be off in scale.
+func decodeBillImage(data []byte) (img image.Image, dpi float64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			img, err = nil, fmt.Errorf("image decoder failed: %v", r)
+		}
+	}()
+	var decode func([]byte) (image.Image, error)
+	var config func([]byte) (image.Config, error)
+	switch {
+	case bytes.HasPrefix(data, []byte("\x89PNG")):
+		config = func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) }
+		decode = func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
+		dpi = pngPHYsDPI(data)
+	case bytes.HasPrefix(data, []byte{0xFF, 0xD8}):
+		config = func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) }
+		decode = func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) }
+	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
+		config = func(b []byte) (image.Config, error) { return tiff.DecodeConfig(bytes.NewReader(b)) }
+		decode = func(b []byte) (image.Image, error) { return tiff.Decode(bytes.NewReader(b)) }
+	default:
+		return nil, 0, errNoPageImage
+	}
+	cfg, err := config(data)
+	if err != nil {
+		return nil, 0, fmt.Errorf("image: %w", err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxImageSide || cfg.Height > maxImageSide {
+		return nil, 0, fmt.Errorf("image is %d×%d pixels; not shown", cfg.Width, cfg.Height)
+	}
+	if img, err = decode(data); err != nil {
+		return nil, 0, fmt.Errorf("image: %w", err)
+	}
+	if dpi < 100 {
+		dpi = max(150, min(400, float64(max(cfg.Width, cfg.Height))/11))
+	}
+	return img, dpi, nil
+}
+
+// pngPHYsDPI reads the pHYs chunk (pixels per metre); 0 when absent.
+func pngPHYsDPI(data []byte) float64 {
+	i := bytes.Index(data, []byte("pHYs"))
+	if i < 0 || len(data) < i+13 || data[i+12] != 1 {
+		return 0
+	}
+	return float64(binary.BigEndian.Uint32(data[i+4:])) * 0.0254
+}

@@ -1,0 +1,351 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/mail"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/portdocs/portdocs/port"
+)
+
+// createBody is POST /v1/ports: a port request (CONTRACT §3) plus, optionally, the
+// email of the person submitting it, who is told when the LOA is signed.
+type createBody struct {
+	port.Request
+	SubmitterEmail string `json:"submitter_email"`
+}
+
+// portView is GET /v1/ports/{id}.
+type portView struct {
+	ID          string          `json:"id"`
+	Status      Status          `json:"status"`
+	StatusSince time.Time       `json:"status_since"`
+	Request     port.Request    `json:"request"`
+	Documents   []Document      `json:"documents"`
+	Check       json.RawMessage `json:"check,omitempty"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+}
+
+func decodeJSON(c echo.Context, v any) error {
+	dec := json.NewDecoder(c.Request().Body)
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return mbe
+		}
+		if errors.Is(err, io.EOF) {
+			return badRequest("", "empty body; send a JSON object")
+		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			field := strings.TrimPrefix(te.Field, "Request.") // createBody embeds the request
+			return badRequest(field, "%s: expected %s", field, te.Type)
+		}
+		return badRequest("", "body is not valid JSON: %s", firstLine(err))
+	}
+	return nil
+}
+
+func (s *Server) handleCreatePort() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var body createBody
+		if err := decodeJSON(c, &body); err != nil {
+			return err
+		}
+		if body.SubmitterEmail != "" {
+			if _, err := mail.ParseAddress(body.SubmitterEmail); err != nil {
+				return errorf(http.StatusUnprocessableEntity, "invalid_email", "submitter_email", "submitter_email is not an email address")
+			}
+		}
+		problems := body.Request.Validate()
+		if problems == nil {
+			problems = []port.Problem{}
+		}
+		if port.HasErrors(problems) {
+			return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_request",
+				Message: fmt.Sprintf("the request has %d problem(s); fix the fields listed in problems", countErrors(problems)),
+				Field:   firstErrorField(problems), Problems: problems}
+		}
+		now := s.now().UTC()
+		id := newID(12)
+		sealed, err := s.cfg.Secrets.Seal(id, body.Customer.AccountPIN)
+		if err != nil {
+			return err
+		}
+		r := &Record{
+			ID: id, Status: StatusDraft, StatusSince: now,
+			Request: body.Request.Masked(), PINSealed: sealed, SubmitterEmail: body.SubmitterEmail,
+			CreatedAt: now, UpdatedAt: now, CreatedBy: who(c).Actor, Documents: []storedDoc{},
+		}
+		r.addEvent(Event{At: now, Actor: who(c).Actor, Type: EventCreated, To: StatusDraft,
+			Message: fmt.Sprintf("port request created for %d number(s)", len(body.Numbers))})
+		if err := s.records.create(c.Request().Context(), r); err != nil {
+			return err
+		}
+		s.log.InfoContext(c.Request().Context(), "port created", slog.String("port_id", id), slog.String("actor", who(c).Actor))
+		return c.JSON(http.StatusCreated, map[string]any{"id": id, "status": r.Status, "problems": problems})
+	}
+}
+
+func countErrors(ps []port.Problem) int {
+	n := 0
+	for _, p := range ps {
+		if p.Severity == port.SeverityError {
+			n++
+		}
+	}
+	return n
+}
+
+func firstErrorField(ps []port.Problem) string {
+	for _, p := range ps {
+		if p.Severity == port.SeverityError {
+			return p.Field
+		}
+	}
+	return ""
+}
+
+func (s *Server) view(c echo.Context, r *Record) (portView, error) {
+	v := portView{ID: r.ID, Status: r.Status, StatusSince: r.StatusSince, Request: r.Request.Masked(),
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Documents: make([]Document, 0, len(r.Documents))}
+	for _, d := range r.Documents {
+		v.Documents = append(v.Documents, d.Document)
+	}
+	if r.LatestCheck != "" {
+		data, err := s.readDoc(c.Request().Context(), r, r.LatestCheck)
+		if err != nil {
+			return v, err
+		}
+		v.Check = data
+	}
+	return v, nil
+}
+
+func (s *Server) handleGetPort() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r, _, err := s.records.get(c.Request().Context(), c.Param("id"))
+		if err != nil {
+			return err
+		}
+		v, err := s.view(c, r)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, v)
+	}
+}
+
+// handleNotes is the timeline: every event plus comments. The wizard sees what is
+// visible to the customer; reviewers and admins see internal notes too.
+func (s *Server) handleNotes() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r, _, err := s.records.get(c.Request().Context(), c.Param("id"))
+		if err != nil {
+			return err
+		}
+		internal := seesInternal(c)
+		out := make([]Event, 0, len(r.Timeline))
+		for _, e := range r.Timeline {
+			if e.Visibility == VisibilityInternal && !internal {
+				continue
+			}
+			out = append(out, e)
+		}
+		return c.JSON(http.StatusOK, map[string]any{"port_id": r.ID, "status": r.Status, "notes": out})
+	}
+}
+
+type noteBody struct {
+	Message    string `json:"message"`
+	Visibility string `json:"visibility"`
+}
+
+// maxNoteLen bounds a comment.
+const maxNoteLen = 10000
+
+func (s *Server) handleAddNote() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var body noteBody
+		if err := decodeJSON(c, &body); err != nil {
+			return err
+		}
+		body.Message = strings.TrimSpace(body.Message)
+		switch {
+		case body.Message == "":
+			return errorf(http.StatusUnprocessableEntity, "required", "message", "message is empty; write the note")
+		case len(body.Message) > maxNoteLen:
+			return errorf(http.StatusUnprocessableEntity, "too_long", "message", "message is longer than %d bytes", maxNoteLen)
+		}
+		switch body.Visibility {
+		case "":
+			body.Visibility = VisibilityCustomer
+		case VisibilityCustomer:
+		case VisibilityInternal:
+			if !seesInternal(c) {
+				return errorf(http.StatusForbidden, "forbidden", "visibility", "the wizard role may not write internal notes")
+			}
+		default:
+			return errorf(http.StatusUnprocessableEntity, "invalid", "visibility", "visibility must be customer or internal")
+		}
+		var ev Event
+		r, err := s.records.update(c.Request().Context(), c.Param("id"), func(r *Record) error {
+			r.UpdatedAt = s.now().UTC()
+			ev = r.addEvent(Event{At: r.UpdatedAt, Actor: who(c).Actor, Type: EventNote, Visibility: body.Visibility, Message: body.Message})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		s.notify(c, r, ev)
+		return c.JSON(http.StatusCreated, ev)
+	}
+}
+
+func (s *Server) handleCancel() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var evs []Event
+		r, err := s.records.update(c.Request().Context(), c.Param("id"), func(r *Record) error {
+			evs = evs[:0]
+			now := s.now().UTC()
+			ev, err := r.move(StatusCancelled, who(c).Actor, "cancelled by request", now)
+			if err != nil {
+				return err
+			}
+			r.UpdatedAt = now
+			evs = append(evs, ev)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		s.notify(c, r, evs...)
+		return c.JSON(http.StatusOK, map[string]any{"id": r.ID, "status": r.Status})
+	}
+}
+
+// reviewItem is one port in the reviewers' queue.
+type reviewItem struct {
+	ID          string    `json:"id"`
+	Status      Status    `json:"status"`
+	StatusSince time.Time `json:"status_since"`
+	AgeSeconds  int64     `json:"age_seconds"`
+	CarrierName string    `json:"carrier_name"`
+	Numbers     int       `json:"numbers"`
+	Verdict     string    `json:"verdict,omitempty"`
+	FlagCodes   []string  `json:"flag_codes"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// handleReviews lists ports for reviewers, oldest in their status first. Filters:
+// status (default in_review), flag (a flag code), older_than (a duration such as 24h:
+// only ports in their status at least that long).
+func (s *Server) handleReviews() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		status := Status(c.QueryParam("status"))
+		if status == "" {
+			status = StatusInReview
+		}
+		if _, ok := transitions[status]; !ok && status != "all" {
+			return badRequest("status", "unknown status %q", status)
+		}
+		flag := strings.ToUpper(c.QueryParam("flag"))
+		var olderThan time.Duration
+		if v := c.QueryParam("older_than"); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return badRequest("older_than", "older_than must be a duration such as 24h or 90m")
+			}
+			olderThan = d
+		}
+		all, err := s.records.list(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		items := []reviewItem{}
+		for _, r := range all {
+			if status != "all" && r.Status != status {
+				continue
+			}
+			if flag != "" && !slices.Contains(r.FlagCodes, flag) {
+				continue
+			}
+			age := now.Sub(r.StatusSince)
+			if age < olderThan {
+				continue
+			}
+			codes := r.FlagCodes
+			if codes == nil {
+				codes = []string{}
+			}
+			items = append(items, reviewItem{ID: r.ID, Status: r.Status, StatusSince: r.StatusSince,
+				AgeSeconds: int64(age.Seconds()), CarrierName: r.Request.CarrierName, Numbers: len(r.Request.Numbers),
+				Verdict: r.Verdict, FlagCodes: codes, CreatedAt: r.CreatedAt})
+		}
+		sort.SliceStable(items, func(i, j int) bool { return items[i].StatusSince.Before(items[j].StatusSince) })
+		return c.JSON(http.StatusOK, map[string]any{"reviews": items})
+	}
+}
+
+type reviewBody struct {
+	Decision string `json:"decision"` // approve or reject
+	Note     string `json:"note"`
+}
+
+func (s *Server) handleReview() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var body reviewBody
+		if err := decodeJSON(c, &body); err != nil {
+			return err
+		}
+		var to Status
+		switch body.Decision {
+		case "approve":
+			to = StatusApproved
+		case "reject":
+			to = StatusRejected
+		default:
+			return errorf(http.StatusUnprocessableEntity, "invalid", "decision", "decision must be approve or reject")
+		}
+		body.Note = strings.TrimSpace(body.Note)
+		if body.Note == "" {
+			return errorf(http.StatusUnprocessableEntity, "required", "note", "note is required; say why")
+		}
+		if len(body.Note) > maxNoteLen {
+			return errorf(http.StatusUnprocessableEntity, "too_long", "note", "note is longer than %d bytes", maxNoteLen)
+		}
+		var evs []Event
+		r, err := s.records.update(c.Request().Context(), c.Param("id"), func(r *Record) error {
+			evs = evs[:0]
+			if r.Status != StatusInReview {
+				return wrongState("port %s is %s; only a port in_review can be reviewed", r.ID, r.Status)
+			}
+			now := s.now().UTC()
+			ev, err := r.move(to, who(c).Actor, string(to)+" by a reviewer", now)
+			if err != nil {
+				return err
+			}
+			r.UpdatedAt = now
+			note := r.addEvent(Event{At: now, Actor: who(c).Actor, Type: EventReview, Message: body.Note})
+			evs = append(evs, ev, note)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		s.notify(c, r, evs...)
+		return c.JSON(http.StatusOK, map[string]any{"id": r.ID, "status": r.Status})
+	}
+}

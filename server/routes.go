@@ -1,0 +1,51 @@
+package server
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes maps the whole service. Reading this function tells who may call what.
+func (s *Server) routes(e *echo.Echo) {
+	e.Use(s.observe, s.limits)
+
+	// Operations: no key (probes and scrapers run inside the deployment).
+	e.GET("/healthz", handleHealthz())
+	e.GET("/readyz", handleReadyz(s.cfg.Store, s.cfg.Ready))
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
+	e.GET("/openapi.yaml", handleOpenAPI())
+
+	// The signer's pages: reached by the token alone, and only the token's own port.
+	sign := e.Group("/sign", secureHeaders)
+	sign.GET("/:token", s.handleSignPage())
+	sign.POST("/:token", s.handleSign())
+	sign.GET("/:token/loa.pdf", s.handleSignLOA())
+	sign.GET("/:token/bill", s.handleBillPage())
+	sign.POST("/:token/bill", s.handleBillUpload())
+
+	// The API: a bearer key with a role.
+	api := e.Group("/v1", s.cors(), authenticate(s.cfg.APIKeys))
+	wizard := allow(RoleWizard)
+	reviewer := allow(RoleReviewer)
+	anyRole := allow(RoleWizard, RoleReviewer)
+
+	api.POST("/extract", handleExtract(s.cfg.Extractor, s.metrics, s.cfg.MaxUpload), wizard)
+	api.POST("/numbers", handleNumbers(), wizard)
+
+	api.POST("/ports", s.handleCreatePort(), wizard)
+	api.GET("/ports/:id", s.handleGetPort(), anyRole)
+	api.POST("/ports/:id/loa", s.handleSendLOA(), wizard)
+	api.POST("/ports/:id/bill", s.handleBill(), wizard)
+	api.GET("/ports/:id/check", s.handleGetCheck(), anyRole)
+	api.GET("/ports/:id/notes", s.handleNotes(), anyRole)
+	api.POST("/ports/:id/notes", s.handleAddNote(), anyRole)
+	api.POST("/ports/:id/cancel", s.handleCancel(), wizard)
+	api.GET("/ports/:id/documents/:name", s.handleDocument(), anyRole)
+	api.GET("/ports/:id/archive.zip", s.handleArchive(), reviewer)
+
+	api.GET("/reviews", s.handleReviews(), reviewer)
+	api.POST("/ports/:id/review", s.handleReview(), reviewer)
+
+	// The reviewer's pages: sign in with a reviewer or admin key, then a session cookie.
+	s.reviewRoutes(e)
+}

@@ -1,0 +1,108 @@
+package server
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// SecretBox seals account PINs at rest with AES-256-GCM. The port id is the
+// additional data, so a sealed PIN copied into another port's record does not open.
+type SecretBox struct {
+	aead cipher.AEAD
+}
+
+// NewSecretBox makes a box from a 32-byte key.
+func NewSecretBox(key []byte) (*SecretBox, error) {
+	if len(key) != 32 {
+		return nil, fmt.Errorf("secret key must be 32 bytes, got %d", len(key))
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &SecretBox{aead: aead}, nil
+}
+
+// ParseSecretKey reads PORTDOCS_SECRET_KEY: 32 bytes as 64 hex digits or base64.
+func ParseSecretKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil && len(b) == 32 {
+			return b, nil
+		}
+	}
+	return nil, errors.New("PORTDOCS_SECRET_KEY must be 32 bytes as 64 hex digits or base64; make one with: openssl rand -hex 32")
+}
+
+// LoadOrCreateKeyFile reads the key in path, or creates it (0600) with a random key.
+func LoadOrCreateKeyFile(path string) ([]byte, error) {
+	if data, err := os.ReadFile(path); err == nil {
+		return ParseSecretKey(string(data))
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) { // another process won the race: use its key
+		return LoadOrCreateKeyFile(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return key, f.Close()
+}
+
+// Seal encrypts plaintext bound to id.
+func (b *SecretBox) Seal(id, plaintext string) (string, error) {
+	if plaintext == "" {
+		return "", nil
+	}
+	nonce := make([]byte, b.aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", err
+	}
+	out := b.aead.Seal(nonce, nonce, []byte(plaintext), []byte(id))
+	return base64.RawStdEncoding.EncodeToString(out), nil
+}
+
+// Open decrypts what Seal made for id.
+func (b *SecretBox) Open(id, sealed string) (string, error) {
+	if sealed == "" {
+		return "", nil
+	}
+	raw, err := base64.RawStdEncoding.DecodeString(sealed)
+	if err != nil || len(raw) < b.aead.NonceSize() {
+		return "", errors.New("sealed PIN is malformed")
+	}
+	n := b.aead.NonceSize()
+	pt, err := b.aead.Open(nil, raw[:n], raw[n:], []byte(id))
+	if err != nil {
+		return "", errors.New("sealed PIN does not open with this key (was PORTDOCS_SECRET_KEY changed?)")
+	}
+	return string(pt), nil
+}
