@@ -71,7 +71,7 @@ type labelRule struct {
 	same, right, below float64
 }
 
-var labelTrail = regexp.MustCompile(`^[\s:#.\-–—=]*`)
+var labelTrail = regexp.MustCompile(`^[\s:#.\-–—=|¦]*`) // "|": a table rule, as OCR reads it
 
 func (r labelRule) find(lay *docLayout) []hit {
 	var hits []hit

@@ -329,25 +329,43 @@ func businessLike(s string) bool {
 	return countDigits(s) > 0 || len(tokens(s)) > 5
 }
 
-// names reads the block's name lines into the person (billing name) and business.
+// people reads the block's name lines into the person (billing name) and business.
+// An ATTN/C/O line is the person and makes the other line the business; otherwise a
+// line with a business word (LLC, &, DENTAL, ...) is the business; of two plain lines
+// the first is the account's name (the business) and the second its contact.
 func (b *addrBlock) people() (person, business *textSeg, personText string) {
+	var plain []*textSeg
 	for _, n := range b.names {
 		t := strings.TrimSpace(stripLabel(n.text))
 		if m := attnRe.FindString(t); m != "" {
-			if person == nil || personText == "" || !attnRe.MatchString(person.text) {
+			if person == nil {
 				person, personText = n, strings.TrimSpace(t[len(m):])
 			}
 			continue
 		}
-		if businessLike(t) {
+		plain = append(plain, n)
+	}
+	if person != nil {
+		for _, n := range plain {
 			if business == nil {
 				business = n
 			}
-			continue
 		}
-		if person == nil {
-			person, personText = n, t
+		return person, business, personText
+	}
+	for _, n := range plain {
+		if business == nil && businessLike(stripLabel(n.text)) {
+			business = n
 		}
+	}
+	for _, n := range plain {
+		if n != business && person == nil {
+			person, personText = n, strings.TrimSpace(stripLabel(n.text))
+		}
+	}
+	if business == nil && len(plain) >= 2 {
+		business, person = plain[0], plain[1]
+		personText = strings.TrimSpace(stripLabel(person.text))
 	}
 	return person, business, personText
 }

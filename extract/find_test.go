@@ -112,6 +112,7 @@ func TestFindBillDate(t *testing.T) {
 		{"due date is not it", "Payment Due Date: Oct 28, 2026", nil},
 		{"due date beside", "Due Date: Oct 28, 2026\tBill Date: Oct 3, 2026", "2026-10-03"},
 		{"impossible date", "Bill Date: 02/31/2026", nil},
+		{"table rule read as a bar", "Statement Date: | October 03, 2026", "2026-10-03"},
 		{"unlabelled date in the header", "Optimum Business\tOctober 3, 2026\nAcct #: 07876-543210", "2026-10-03"},
 		{"billing period is not the bill date", "Billing Period:\tSep 3 - Oct 2, 2026", nil},
 		{"due date in the header is not it", "Payment due\tOct 22, 2026", nil},

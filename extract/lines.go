@@ -81,12 +81,15 @@ func groupLines(p Page) []*textLine {
 	for _, w := range words {
 		c := center(w)
 		var best *band
-		// A word joins a line when its middle lies inside the line's band; OCR
-		// baselines wander a little, text-layer ones do not.
+		// Same line when the boxes overlap vertically by half the smaller height
+		// and the middle of one lies within the other: accents and descenders move a
+		// box's middle, never by half a line.
+		h := w.BBox[3] - w.BBox[1]
 		for k := len(bands) - 1; k >= 0 && k >= len(bands)-3; k-- {
 			b := bands[k]
-			h := b.bot - b.top
-			if c >= b.top+0.15*h && c <= b.bot-0.15*h {
+			bh := b.bot - b.top
+			overlap := math.Min(b.bot, w.BBox[3]) - math.Max(b.top, w.BBox[1])
+			if overlap >= 0.5*math.Min(h, bh) && (c > b.top && c < b.bot || (b.top+b.bot)/2 > w.BBox[1] && (b.top+b.bot)/2 < w.BBox[3]) {
 				best = b
 				break
 			}

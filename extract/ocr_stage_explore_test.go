@@ -34,3 +34,40 @@ func TestOCRStages(t *testing.T) {
 	t6 := time.Now()
 	t.Logf("decode %v gray %v layout %v (%+v) level %v tess %v tess2 %v words %d", t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), turn, t4.Sub(t3), t5.Sub(t4), t6.Sub(t5), len(boxes))
 }
+
+func TestExploreMeta(t *testing.T) {
+	path := os.Getenv("OCRFILE")
+	if path == "" {
+		t.Skip()
+	}
+	b, _ := os.ReadFile(path)
+	pages, err := imagePages(b, testLimits)
+	t.Logf("%+v %v", pages, err)
+	img, _ := pages[0].decode()
+	g := orient(toGray(img), pages[0].orientation)
+	t.Logf("%v %+v", g.Rect, analyzeLayout(g, pages[0].dpi))
+}
+
+func TestExploreUpDown(t *testing.T) {
+	path := os.Getenv("OCRFILE")
+	if path == "" {
+		t.Skip()
+	}
+	b, _ := os.ReadFile(path)
+	pages, _ := imagePages(b, testLimits)
+	img, _ := pages[0].decode()
+	g := orient(toGray(img), pages[0].orientation)
+	for _, k := range []int{1, 2, 3, -1} {
+		gg := g
+		if k < 0 {
+			k = 1
+			gg = orient(g, 3)
+		}
+		ink, ok := inkMask(downscale(gg, k))
+		pts := inkPoints(ink, 150000)
+		sk, _ := bestSkew(pts, false)
+		_, rs := bestSkew(pts, false)
+		_, cs := bestSkew(pts, true)
+		t.Logf("k=%d ok=%v n=%d skew=%.2f updown=%.3f rows=%.5f cols=%.5f", k, ok, len(pts), sk, upDownScore(pts, sk), rs, cs)
+	}
+}

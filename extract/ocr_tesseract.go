@@ -68,6 +68,7 @@ func (t *tessClient) words(g *image.Gray, dpi float64) ([]gosseract.BoundingBox,
 // boxes to points. If the orientation analysis was unsure and the text came out as
 // garbage, it tries the page the other way up and keeps the better reading.
 func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float64) (Page, error) {
+	despeckle(g, dpi)
 	turn := analyzeLayout(g, dpi)
 	img := uprightAndLevel(g, turn)
 	boxes, err := c.words(img, dpi)

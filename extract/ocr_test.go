@@ -418,3 +418,31 @@ func TestAnalyzeLayout(t *testing.T) {
 		t.Errorf("black page: %+v, want no turn", got)
 	}
 }
+
+func TestDespeckle(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 40, 20))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	ink := func(x0, y0, w, h int) {
+		for y := y0; y < y0+h; y++ {
+			for x := x0; x < x0+w; x++ {
+				g.Pix[y*g.Stride+x] = 0
+			}
+		}
+	}
+	ink(2, 2, 1, 1)   // a lone speck
+	ink(6, 2, 2, 1)   // a 2-pixel speck
+	ink(10, 10, 3, 3) // a full stop
+	ink(20, 2, 2, 12) // a stroke
+	ink(22, 14, 1, 1) // touching the stroke diagonally: part of it
+	despeckle(g, 200)
+	for _, tc := range []struct {
+		x, y int
+		ink  bool
+	}{{2, 2, false}, {6, 2, false}, {7, 2, false}, {11, 11, true}, {20, 2, true}, {21, 13, true}, {22, 14, true}} {
+		if got := g.Pix[tc.y*g.Stride+tc.x] == 0; got != tc.ink {
+			t.Errorf("(%d,%d) ink = %v, want %v", tc.x, tc.y, got, tc.ink)
+		}
+	}
+}

@@ -65,16 +65,15 @@ func SignedPDF(req port.Request, loaPDF []byte, s Signing, signaturePNG []byte, 
 	return Render(req, opts)
 }
 
-// SealInfoFor describes a signed LOA's seal from its signing.
+// SealInfoFor describes a signed LOA's seal from its signing. The reason names the
+// port, the signer and the LOA's hash (Verify reads the hash back from it).
 func SealInfoFor(s Signing) SealInfo {
-	info := SealInfo{
-		Reason:  "Signed Letter of Authorization; audit certificate attached; LOA SHA-256 " + s.LOASHA256,
-		Contact: s.Signer.Email,
-		Date:    time.Now().UTC(),
-	}
+	info := SealInfo{Date: time.Now().UTC()}
 	if s.UsedAt != nil {
 		info.Date = s.UsedAt.UTC()
 	}
+	info.Reason = fmt.Sprintf("Letter of Authorization for port %s signed by %s on %s; audit certificate attached; LOA SHA-256 %s",
+		s.PortID, s.SignedName, info.Date.Format(time.RFC3339), s.LOASHA256)
 	return info
 }
 

@@ -88,6 +88,9 @@ func TestSignAndSealEndToEnd(t *testing.T) {
 	if !v.Valid || v.LOASHA256 != s.LOASHA256 || !v.SelfSigned || v.Trusted {
 		t.Fatalf("Verify(sealed) = %+v; want valid, self-signed, untrusted, LOA hash %s", v, s.LOASHA256)
 	}
+	if !strings.Contains(v.Reason, "port port-123 signed by jose nunez") {
+		t.Errorf("seal reason = %q", v.Reason)
+	}
 	if !strings.Contains(v.Signer, "portdocs development seal") {
 		t.Errorf("signer = %q", v.Signer)
 	}

@@ -233,3 +233,28 @@ func TestCleanAndMask(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderConcurrently: the server renders many LOAs at once; the shared font
+// bytes and glyph table must not be written to (run with -race).
+func TestRenderConcurrently(t *testing.T) {
+	req := loadRequest(t, "request-intl.json")
+	want, err := Render(req, Options{Date: testDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			got, err := Render(req, Options{Date: testDate})
+			if err == nil && !bytes.Equal(got, want) {
+				err = errors.New("a concurrent rendering differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

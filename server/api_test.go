@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portdocs/portdocs/extract"
 	"github.com/portdocs/portdocs/port"
@@ -168,6 +169,12 @@ func TestAPI(t *testing.T) {
 			setup: withSignedPort, method: "POST", url: "/v1/ports/{id}/bill", key: wizardKey,
 			body: billBody(append(fakeBill("1"), bytes.Repeat([]byte("x"), 128<<10)...)), wantStatus: 413,
 			wantContains: []string{`"code":"too_large"`}},
+		{name: "chunked bill over the body limit is 413", config: func(c *Config) { c.MaxUpload = 64 << 10 },
+			setup: withSignedPort, method: "POST", url: "/v1/ports/{id}/bill", key: wizardKey,
+			body: func(t *testing.T) (string, io.Reader) {
+				ct, b := multipartFile(t, "bill.pdf", append(fakeBill("1"), bytes.Repeat([]byte("x"), 128<<10)...))
+				return ct, io.MultiReader(b) // no Content-Length: the limit must hold while reading
+			}, wantStatus: 413, wantContains: []string{`"code":"too_large"`}},
 		{name: "OCR queue full is 429 with Retry-After", setup: withSignedPort,
 			config: func(c *Config) {
 				c.Extractor = fakeExtractor{fn: func(context.Context, []byte) (*extract.Extraction, error) {
@@ -304,6 +311,11 @@ func TestAPI(t *testing.T) {
 			return map[string]string{"token": tok}
 		}, method: "POST", url: "/sign/{token}", contentType: "application/x-www-form-urlencoded",
 			rawBody: "full_name=Jane+Q+Doe&consent=yes", wantStatus: 410},
+		{name: "an expired link is 410", setup: func(e *testEnv) map[string]string {
+			tok := e.sendLOA(e.createPort(validRequest))
+			e.clock.advance(15 * 24 * time.Hour)
+			return map[string]string{"token": tok}
+		}, method: "GET", url: "/sign/{token}", wantStatus: 410, wantContains: []string{"expired"}},
 		{name: "a replaced link is 410", setup: func(e *testEnv) map[string]string {
 			id := e.createPort(validRequest)
 			old := e.sendLOA(id)
@@ -359,7 +371,7 @@ func TestAPI(t *testing.T) {
 			}},
 		{name: "unknown document is 404", setup: withPort, method: "GET", url: "/v1/ports/{id}/documents/..%2fport.json",
 			key: reviewerKey, wantStatus: 404},
-		{name: "metrics", method: "GET", url: "/metrics", wantStatus: 200, wantContains: []string{"portdocs_ocr_pages_total", "go_goroutines"}},
+		{name: "metrics", method: "GET", url: "/metrics", wantStatus: 200, wantContains: []string{"portdocs_ocr_pages_total", "portdocs_extractions_in_flight", "go_goroutines"}},
 		{name: "openapi is served", method: "GET", url: "/openapi.yaml", wantStatus: 200, wantContains: []string{"openapi: 3"}},
 		{name: "unknown route is a JSON 404", method: "GET", url: "/v1/nothing", key: wizardKey, wantStatus: 404,
 			wantContains: []string{`"error":{`}},

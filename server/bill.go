@@ -52,43 +52,43 @@ func maskCheckPIN(raw json.RawMessage) (json.RawMessage, error) {
 // read, checked against the request, the Check stored, and the port moved to
 // in_review (flagged) or approved (pass). The record is written last, so a storage
 // failure leaves no record pointing at a half-stored bill.
-func (s *Server) acceptBill(ctx context.Context, id, actor string, data []byte, contentType, ext string) (*Record, json.RawMessage, error) {
+func (s *Server) acceptBill(ctx context.Context, id, actor string, data []byte, contentType, ext string) (*Record, json.RawMessage, []Event, error) {
 	r, _, err := s.records.get(ctx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if !billAllowed(r.Status) {
-		return nil, nil, billTooEarly(r)
+		return nil, nil, nil, billTooEarly(r)
 	}
 	ex, err := runExtract(ctx, s.cfg.Extractor, s.metrics, data)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	req := r.Request
 	if req.Customer.AccountPIN, err = s.cfg.Secrets.Open(r.ID, r.PINSealed); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	now := s.now().UTC()
 	raw, err := s.cfg.Check(ctx, req, ex, now)
 	if err != nil {
-		return nil, nil, fmt.Errorf("check: %w", err)
+		return nil, nil, nil, fmt.Errorf("check: %w", err)
 	}
 	if raw, err = maskCheckPIN(raw); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var sum checkSummary
 	if err := json.Unmarshal(raw, &sum); err != nil {
-		return nil, nil, fmt.Errorf("check: %w", err)
+		return nil, nil, nil, fmt.Errorf("check: %w", err)
 	}
 	sha := sha256Hex(data)
 	bill, err := s.putDoc(ctx, r.ID, "bill-"+sha+"."+ext, KindBill, contentType, data, true)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	checkName := "check-" + now.Format("20060102T150405Z") + "-" + sha[:8] + ".json"
 	chk, err := s.putDoc(ctx, r.ID, checkName, KindCheck, "application/json", raw, true)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	codes := make([]string, 0, len(sum.Flags))
 	for _, f := range sum.Flags {
@@ -124,11 +124,11 @@ func (s *Server) acceptBill(ctx context.Context, id, actor string, data []byte, 
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	s.log.InfoContext(ctx, "bill checked", slog.String("port_id", id), slog.String("verdict", sum.Verdict),
 		slog.Any("flags", codes), slog.String("status", string(r.Status)))
-	return r, raw, nil
+	return r, raw, evs, nil
 }
 
 func billAllowed(st Status) bool { return st == StatusSigned || st == StatusInReview }
@@ -156,11 +156,11 @@ func (s *Server) handleBill() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		r, raw, err := s.acceptBill(ctx, r.ID, who(c).Actor, data, ctype, ext)
+		r, raw, evs, err := s.acceptBill(ctx, r.ID, who(c).Actor, data, ctype, ext)
 		if err != nil {
 			return err
 		}
-		s.notify(c, r, r.Timeline[len(r.Timeline)-3:]...)
+		s.notify(c, r, evs...)
 		return c.JSON(http.StatusCreated, map[string]any{"status": r.Status, "check": raw})
 	}
 }
@@ -218,11 +218,11 @@ func (s *Server) handleBillUpload() echo.HandlerFunc {
 			}
 			return err
 		}
-		r, _, err = s.acceptBill(c.Request().Context(), r.ID, "signer", data, ctype, ext)
+		r, _, evs, err := s.acceptBill(c.Request().Context(), r.ID, "signer", data, ctype, ext)
 		if err != nil {
 			return err
 		}
-		s.notify(c, r, r.Timeline[len(r.Timeline)-3:]...)
+		s.notify(c, r, evs...)
 		d := s.pageData(c, sg, r)
 		d["Received"] = true
 		return s.renderPage(c, http.StatusCreated, "bill.html", d)

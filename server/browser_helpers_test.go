@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -106,6 +107,7 @@ type browserServer struct {
 	srv   *Server
 	http  *httptest.Server
 	store Store
+	skew  *atomic.Int64 // nanoseconds added to the server's clock (expiring links)
 }
 
 func startBrowserServer(t *testing.T, now time.Time) *browserServer {
@@ -125,7 +127,8 @@ func startBrowserServer(t *testing.T, now time.Time) *browserServer {
 	checker := func(_ context.Context, req port.Request, ex *extract.Extraction, now time.Time) (json.RawMessage, error) {
 		return json.Marshal(check.Run(req, ex, now))
 	}
-	clock := func() time.Time { return now.Add(time.Since(startedAt)) }
+	skew := new(atomic.Int64)
+	clock := func() time.Time { return now.Add(time.Since(startedAt) + time.Duration(skew.Load())) }
 	s, err := New(Config{
 		Store: local, Extractor: extract.New(extract.Options{}), Check: checker, Sealer: sealer, Secrets: box,
 		APIKeys: []APIKey{{RoleWizard, wizardKey}, {RoleReviewer, reviewerKey}, {RoleAdmin, adminKey}},
@@ -136,7 +139,7 @@ func startBrowserServer(t *testing.T, now time.Time) *browserServer {
 	}
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
-	return &browserServer{srv: s, http: hs, store: local}
+	return &browserServer{srv: s, http: hs, store: local, skew: skew}
 }
 
 var startedAt = time.Now()
@@ -261,14 +264,27 @@ func eval[T any](b *browser, name, expr string) T {
 	return v
 }
 
-// waitFor polls a JavaScript condition until it is true, bounded.
+// waitFor polls a JavaScript condition until it is true, bounded. Errors while the page
+// navigates (the old document is gone, the new one not there yet) count as "not yet".
 func (b *browser) waitFor(name, cond string) {
 	b.t.Helper()
-	b.do(name, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(browserStepTimeout-5*time.Second),
-			chromedp.WithPollingInterval(100*time.Millisecond))(ctx, t)
-		return err
-	}))
+	deadline := time.Now().Add(browserStepTimeout)
+	var last error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		last = err
+		if b.ctx.Err() != nil {
+			break
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+	b.failShot(name)
+	b.t.Fatalf("browser step %q: %s never became true (last error: %v)", name, cond, last)
 }
 
 // screenshot saves the whole page as NAME.png among the artifacts.

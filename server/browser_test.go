@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -234,5 +235,47 @@ func TestBrowserSignAndReview(t *testing.T) {
 		b.do("port page on a phone", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#fields`)))
 		b.noHorizontalScroll("port page on a phone")
 		b.screenshot("review-port-phone")
+	})
+
+	t.Run("expired link on a phone", func(t *testing.T) {
+		b.t = t
+		code, out := srv.api(t, http.MethodPost, "/v1/ports", wizardKey, "application/json", bytes.NewReader(body))
+		if code != http.StatusCreated {
+			t.Fatalf("create port: %d %s", code, out)
+		}
+		var p struct{ ID string }
+		mustJSON(t, out, &p)
+		code, out = srv.api(t, http.MethodPost, "/v1/ports/"+p.ID+"/loa", wizardKey, "", nil)
+		if code != http.StatusCreated {
+			t.Fatalf("send LOA: %d %s", code, out)
+		}
+		var l struct {
+			SigningURL string    `json:"signing_url"`
+			ExpiresAt  time.Time `json:"expires_at"`
+		}
+		mustJSON(t, out, &l)
+		srv.skew.Add(int64(l.ExpiresAt.Sub(srv.srv.now()) + time.Hour))
+		defer srv.skew.Store(0)
+		b.viewport(375, 812, true)
+		var status int64
+		b.do("open expired link", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			resp, err := chromedp.NavigateResponse(l.SigningURL)(ctx, tg)
+			if err == nil && resp != nil {
+				status = resp.Status
+			}
+			return err
+		}), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+		if status != http.StatusGone {
+			t.Errorf("expired link answered %d, want 410", status)
+		}
+		txt := eval[string](b, "expired page text", `document.body.innerText`)
+		if strings.ContainsAny(txt, "{}") || eval[bool](b, "form gone", `!!document.querySelector('form')`) {
+			t.Errorf("the expired link's page shows raw data or a form: %q", txt)
+		}
+		b.noHorizontalScroll("expired link page")
+		b.screenshot("sign-expired-phone")
+		if st := srv.portStatus(t, p.ID); st != StatusAwaitingSignature {
+			t.Errorf("opening an expired link changed the port to %s", st)
+		}
 	})
 }

@@ -34,7 +34,9 @@ func handleExtract(ex Extractor, m *metrics, max int64) echo.HandlerFunc {
 
 // runExtract calls the extractor and counts the outcome.
 func runExtract(ctx context.Context, ex Extractor, m *metrics, data []byte) (*extract.Extraction, error) {
+	m.inFlight.Inc()
 	x, err := ex.Extract(ctx, data)
+	m.inFlight.Dec()
 	if err != nil {
 		m.extractions.WithLabelValues(classify(err).Code).Inc()
 		return nil, err

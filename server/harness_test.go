@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,8 +111,27 @@ func (f failingStore) Put(ctx context.Context, key string, r io.Reader, size int
 	return f.Store.Put(ctx, key, r, size, opts)
 }
 
+// fakeClock is the server's clock in tests: real time plus an offset tests move.
+type fakeClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
 type testEnv struct {
 	t      *testing.T
+	clock  *fakeClock
 	srv    *Server
 	store  Store
 	mailer *fakeMailer
@@ -128,7 +148,9 @@ func newTestEnv(t *testing.T, mutate func(*Config)) *testEnv {
 		t.Fatal(err)
 	}
 	mailer := &fakeMailer{sent: make(chan mailMsg, 100)}
+	clock := &fakeClock{}
 	cfg := Config{
+		Now:   clock.Now,
 		Store: local, Extractor: fakeExtractor{fn: billExtraction}, Check: fakeCheck, Sealer: fakeSealer{},
 		Secrets: box, Mailer: mailer, BaseURL: "http://portdocs.test",
 		APIKeys: []APIKey{{RoleWizard, wizardKey}, {RoleReviewer, reviewerKey}, {RoleAdmin, adminKey}},
@@ -140,7 +162,7 @@ func newTestEnv(t *testing.T, mutate func(*Config)) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testEnv{t: t, srv: s, store: cfg.Store, mailer: mailer}
+	return &testEnv{t: t, clock: clock, srv: s, store: cfg.Store, mailer: mailer}
 }
 
 // do sends one request and returns the recorder.

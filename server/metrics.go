@@ -10,6 +10,7 @@ type metrics struct {
 	latency     *prometheus.HistogramVec
 	extractions *prometheus.CounterVec
 	ocrPages    prometheus.Counter
+	inFlight    prometheus.Gauge
 	webhooks    *prometheus.CounterVec
 }
 
@@ -28,12 +29,16 @@ func newMetrics(reg *prometheus.Registry, ocr QueueStats) *metrics {
 			Name: "portdocs_ocr_pages_total",
 			Help: "Pages of bills read with OCR (documents whose method was ocr or mixed).",
 		}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "portdocs_extractions_in_flight",
+			Help: "Bills being read right now (uploads waiting for or inside the extractor and its OCR queue).",
+		}),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "portdocs_webhook_deliveries_total",
 			Help: "Webhook delivery attempts by outcome.",
 		}, []string{"outcome"}),
 	}
-	reg.MustRegister(m.latency, m.extractions, m.ocrPages, m.webhooks,
+	reg.MustRegister(m.latency, m.extractions, m.ocrPages, m.inFlight, m.webhooks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if ocr != nil {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	_ "embed"
+	"log/slog"
 	"net/http"
 	"sort"
 	"time"
@@ -22,7 +23,7 @@ func handleHealthz() echo.HandlerFunc {
 // handleReadyz answers 200 when storage answers and every extra check (OCR) passes,
 // 503 with the failing checks otherwise. Error texts are not sent: they may carry
 // endpoints; the log has them.
-func handleReadyz(store Store, extra map[string]Pinger) echo.HandlerFunc {
+func handleReadyz(store Store, extra map[string]Pinger, log *slog.Logger) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
 		defer cancel()
@@ -41,7 +42,7 @@ func handleReadyz(store Store, extra map[string]Pinger) echo.HandlerFunc {
 			if err := checks[n](ctx); err != nil {
 				ok = false
 				result[n] = "unavailable"
-				c.Logger().Warnf("readyz: %s: %v", n, err)
+				log.WarnContext(ctx, "not ready", slog.String("check", n), slog.String("error", err.Error()))
 			} else {
 				result[n] = "ok"
 			}

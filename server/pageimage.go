@@ -39,6 +39,7 @@ const (
 	renderTimeout    = 30 * time.Second // one pdfinfo or pdftoppm run
 	maxImageSide     = 12000            // pixels per side of an image bill
 	defaultCacheSize = 64 << 20         // bytes of PNG kept in memory
+	maxSizeEntries   = 10000            // bills whose page sizes are remembered
 )
 
 // errNoPageImage is a page the bill does not have.
@@ -136,6 +137,9 @@ func (p *PageImages) Sizes(ctx context.Context, sha, contentType string, load fu
 			return nil, err
 		}
 		p.mu.Lock()
+		if len(p.sizes) >= maxSizeEntries {
+			clear(p.sizes) // a few floats per bill; starting over is cheaper than an LRU
+		}
 		p.sizes[sha] = sizes
 		p.mu.Unlock()
 		return sizes, nil

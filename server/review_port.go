@@ -52,8 +52,10 @@ func (ui *reviewUI) portPage(c echo.Context, r *Record) (map[string]any, error) 
 	sort.Strings(extra)
 	keys = append(keys, extra...)
 	flagsByField := map[string][]string{}
+	flagMessages := map[string]bool{}
 	for _, f := range chk.Flags {
 		flagsByField[f.Field] = append(flagsByField[f.Field], f.Code+": "+f.Message)
+		flagMessages[f.Field+"\x00"+f.Message] = true
 	}
 	fields := make([]fieldView, 0, len(keys))
 	boxes := map[int][]boxView{}
@@ -62,6 +64,9 @@ func (ui *reviewUI) portPage(c echo.Context, r *Record) (map[string]any, error) 
 		fv := fieldView{Key: k, Label: fieldLabel(k), Submitted: display(f.Submitted), OnBill: display(f.OnBill),
 			Status: strings.ReplaceAll(f.Status, "_", " "), Class: boxClass(f.Status), Message: f.Message,
 			Page: f.Page, Flags: flagsByField[k]}
+		if flagMessages[k+"\x00"+f.Message] {
+			fv.Message = "" // the flag below says the same
+		}
 		if f.Page > 0 && f.BBox != nil {
 			b := *f.BBox
 			fv.Anchor = fmt.Sprintf("box-%d-%s", f.Page, k)

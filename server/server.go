@@ -126,6 +126,9 @@ func New(cfg Config) (*Server, error) {
 		registry: cfg.Registry,
 	}
 	s.metrics = newMetrics(cfg.Registry, cfg.OCR)
+	if cfg.Webhooks != nil {
+		cfg.Webhooks.setOutcome(func(o string) { s.metrics.webhooks.WithLabelValues(o).Inc() })
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler

@@ -95,6 +95,13 @@ func NewWebhooks(cfg WebhookConfig) *Webhooks {
 	return w
 }
 
+// setOutcome installs the metrics hook (before any event is enqueued).
+func (w *Webhooks) setOutcome(f func(string)) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.outcome = f
+}
+
 // Enqueue schedules an event; it never blocks the request.
 func (w *Webhooks) Enqueue(ev WebhookEvent) {
 	w.mu.Lock()

@@ -12,10 +12,13 @@
 // One prefix per port, so a port's whole file is one List away and nothing else is
 // mixed in:
 //
-//	ports/{id}/request.json             the port request and its status; conditional puts
-//	ports/{id}/documents/{name}         bills, LOA, signed LOA; written once, create-only
-//	ports/{id}/checks/{ts}.json         each Check of a bill against the request
-//	ports/{id}/events/{ts}-{seq}.json   the timeline, one object per event, create-only
+//	ports/{id}/port.json                the port record (request, status, timeline);
+//	                                    conditional puts (IfMatch)
+//	ports/{id}/docs/{name}              bills, LOA, signed LOA; written once,
+//	                                    create-only, signed LOA and proof bill retained
+//	ports/{id}/checks/{ts}.json         (if kept apart) each Check of a bill
+//	ports/{id}/events/{ts}-{seq}.json   (if kept apart) one object per timeline event,
+//	                                    create-only, so appends never conflict
 //
 // {ts} is UTC in the sortable form 20061002T150405.000Z, so List (sorted by key)
 // returns checks and events in time order; {seq} breaks ties.
@@ -39,8 +42,9 @@
 //     relied on).
 //   - Keys are relative slash-separated paths of printable UTF-8, up to MaxKeyLen bytes,
 //     with no empty, "." or ".." segments (ValidateKey; ErrInvalidKey otherwise).
-//     Metadata keys are letters, digits, '-' and '_' (returned lower-cased), values
-//     printable ASCII (ErrInvalidMetadata otherwise); "portdocs-" is reserved.
+//     Metadata keys are letters, digits and '-' (returned lower-cased), values
+//     printable ASCII (ErrInvalidMetadata otherwise); "portdocs-", "x-amz-",
+//     "x-minio-" and standard header names are reserved.
 //
 // # Errors, for the HTTP layer
 //

@@ -81,12 +81,12 @@ func normalizeMetadata(md map[string]string) (map[string]string, error) {
 	out := make(map[string]string, len(md))
 	for k, v := range md {
 		lk := strings.ToLower(k)
-		if lk == "" || strings.HasPrefix(lk, reservedMetaPrefix) {
+		if lk == "" || reservedMetaKey(lk) {
 			return nil, fmt.Errorf("%w: key %q is empty or reserved", ErrInvalidMetadata, k)
 		}
 		for _, r := range lk {
-			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-				return nil, fmt.Errorf("%w: key %q may hold only letters, digits, - and _", ErrInvalidMetadata, k)
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return nil, fmt.Errorf("%w: key %q may hold only letters, digits and -", ErrInvalidMetadata, k)
 			}
 		}
 		for i := 0; i < len(v); i++ {
@@ -110,4 +110,21 @@ func truncate(s string) string {
 		return s[:80] + "..."
 	}
 	return s
+}
+
+// reservedMetaKey: names portdocs keeps for itself, and names that S3 clients send as
+// headers of their own rather than as x-amz-meta-*: letting them through would let
+// metadata set a checksum, a lock mode or a content type behind the API's back.
+func reservedMetaKey(k string) bool {
+	for _, p := range []string{reservedMetaPrefix, "x-amz-", "x-minio-"} {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	switch k {
+	case "content-type", "content-encoding", "content-disposition", "content-language", "content-length",
+		"content-md5", "cache-control", "expires", "etag", "last-modified":
+		return true
+	}
+	return false
 }

@@ -53,7 +53,7 @@ func findObjectFile(t *testing.T, dir, name string) string {
 func TestLocalCorruption(t *testing.T) {
 	ctx := context.Background()
 	small := []byte("%PDF-1.7 proof of ownership, page 1 of 1")
-	large := bytes.Repeat([]byte("%PDF-1.7 scanned bill "), 150000) // 3.3 MB: hashed off the reading goroutine
+	large := bytes.Repeat([]byte("%PDF-1.7 scanned bill "), 150000) // 3.3 MB, many reads
 	for _, tc := range []struct {
 		name     string
 		body     []byte

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/portdocs/portdocs/internal/testenv"
 	"github.com/portdocs/portdocs/loa"
 )
 
@@ -87,17 +89,41 @@ func TestLOACommand(t *testing.T) {
 	}
 }
 
-// TestLOACommandRendersFixtures renders every fixture request there is.
+// TestLOACommandRendersFixtures renders every fixture request there is and reads
+// the LOA back: the people, the account and every number are on it, the PIN is not.
 func TestLOACommandRendersFixtures(t *testing.T) {
 	reqs, _ := filepath.Glob(filepath.Join("..", "..", "fixtures", "bills", "*", "request.json"))
 	if len(reqs) == 0 {
 		t.Skip("no fixtures/bills/*/request.json yet")
 	}
+	pdftotext := testenv.LookTool(t, "pdftotext")
 	for _, r := range reqs {
 		t.Run(filepath.Base(filepath.Dir(r)), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "LOA.pdf")
 			if _, _, err := runCmd(t, "loa", "--request", r, "--out", out); err != nil {
 				t.Fatal(err)
+			}
+			req, err := readRequest(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := exec.Command(pdftotext, "-enc", "UTF-8", out, "-").Output()
+			if err != nil {
+				t.Fatalf("pdftotext: %v", err)
+			}
+			text := strings.Join(strings.Fields(string(b)), " ")
+			want := []string{req.CarrierName, req.Customer.AccountNumber, req.Signer.FullName, req.Signer.Email,
+				req.Customer.FirstName + " " + req.Customer.LastName, req.Customer.BusinessName, req.BillingAddress.City}
+			for _, n := range req.Numbers {
+				want = append(want, n.Number, n.ReceivingNumber)
+			}
+			for _, w := range want {
+				if w = strings.Join(strings.Fields(w), " "); w != "" && !strings.Contains(text, w) {
+					t.Errorf("LOA lacks %q", w)
+				}
+			}
+			if pin := req.Customer.AccountPIN; len(pin) >= 4 && strings.Contains(text, pin) {
+				t.Error("the account PIN is printed on the LOA")
 			}
 		})
 	}

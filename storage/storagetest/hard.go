@@ -213,6 +213,8 @@ func testInvalidKeys(t *testing.T, s storage.Store) {
 func testInvalidMetadata(t *testing.T, s storage.Store) {
 	for _, md := range []map[string]string{
 		{"bad key": "v"}, {"key": "line\nbreak"}, {"key": "caf\u00e9"}, {"portdocs-sha256": "forged"}, {"": "v"},
+		{"x-amz-checksum-sha256": "forged"}, {"X-Amz-Object-Lock-Mode": "GOVERNANCE"}, {"Content-Type": "text/html"},
+		{"under_score": "v"}, {"key": " padded "},
 	} {
 		_, err := s.Put(ctxT(t), "ports/p1/x", strings.NewReader("x"), 1, storage.PutOptions{Metadata: md})
 		if !errors.Is(err, storage.ErrInvalidMetadata) {
@@ -225,12 +227,31 @@ func testInvalidMetadata(t *testing.T, s storage.Store) {
 }
 
 func testShortBody(t *testing.T, s storage.Store) {
-	_, err := s.Put(ctxT(t), "ports/p1/short", strings.NewReader("only 12 byte"), 100, storage.PutOptions{})
-	if err == nil {
-		t.Fatalf("Put of 12 bytes declared as 100 succeeded")
+	for _, tc := range []struct {
+		name string
+		r    io.Reader
+	}{
+		{"seekable", strings.NewReader("only 12 byte")},
+		{"stream", io.MultiReader(strings.NewReader("only 12 byte"))}, // hides Seek and ReadAt
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key := "ports/p1/short-" + tc.name
+			_, err := s.Put(ctxT(t), key, tc.r, 100, storage.PutOptions{})
+			if !errors.Is(err, storage.ErrShortBody) {
+				t.Errorf("Put of 12 bytes declared as 100: %v, want ErrShortBody", err)
+			}
+			if _, err := s.Stat(ctxT(t), key); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("a short put left an object behind: Stat = %v", err)
+			}
+		})
 	}
-	if _, err := s.Stat(ctxT(t), "ports/p1/short"); !errors.Is(err, storage.ErrNotFound) {
-		t.Errorf("a short put left an object behind: Stat = %v", err)
+	// A reader longer than the size: exactly size bytes are stored.
+	info, err := s.Put(ctxT(t), "ports/p1/long", strings.NewReader("0123456789"), 4, storage.PutOptions{})
+	if err != nil {
+		t.Fatalf("Put of the first 4 of 10 bytes: %v", err)
+	}
+	if body, _ := get(t, s, "ports/p1/long"); string(body) != "0123" || info.Size != 4 {
+		t.Errorf("stored %q (size %d), want the first 4 bytes", body, info.Size)
 	}
 }
 

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// TestServeFinishesInFlightUploadOnShutdown: a bill upload still arriving when the
+// signal comes is read, answered, and only then does serve return.
+func TestServeFinishesInFlightUploadOnShutdown(t *testing.T) {
+	bill, err := os.ReadFile("../../fixtures/bills/01-att-business/bill.pdf")
+	if err != nil {
+		t.Skipf("fixture missing: %v", err)
+	}
+	addr := freeAddr(t)
+	env := map[string]string{
+		"PORTDOCS_ADDR": addr, "PORTDOCS_DATA_DIR": t.TempDir(), "PORTDOCS_OCR": "off",
+		"PORTDOCS_API_KEYS": "wizard:wizard-key-0123456789abcdef", "PORTDOCS_SHUTDOWN_TIMEOUT": "20s",
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var stderr syncBuffer
+	served := make(chan error, 1)
+	go func() {
+		served <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, nil, io.Discard, &stderr)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start: %s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// The upload: the multipart head and half the file now, the rest after the signal.
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "bill.pdf")
+	fw.Write(bill)
+	mw.Close()
+	all := body.Bytes()
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/v1/extract", pr)
+	req.Header.Set("Authorization", "Bearer wizard-key-0123456789abcdef")
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.ContentLength = int64(len(all))
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		done <- result{status: resp.StatusCode, body: string(b)}
+	}()
+	pw.Write(all[:len(all)/2])
+	time.Sleep(200 * time.Millisecond) // the server is reading the upload
+	stop()                             // SIGTERM
+	time.Sleep(200 * time.Millisecond)
+	select {
+	case err := <-served:
+		t.Fatalf("serve returned with an upload in flight: %v", err)
+	default:
+	}
+	pw.Write(all[len(all)/2:])
+	pw.Close()
+	r := <-done
+	if r.err != nil || r.status != http.StatusOK || !strings.Contains(r.body, `"account_number"`) {
+		t.Fatalf("in-flight upload: status %d err %v body %.200s", r.status, r.err, r.body)
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop after the upload finished")
+	}
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		t.Error("the listener still answers after shutdown")
+	}
+	if !strings.Contains(stderr.String(), `"msg":"stopped"`) {
+		t.Errorf("no stop log: %s", stderr.String())
+	}
+}
+
+func TestServeSettingsErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{name: "bad upload size", env: map[string]string{"PORTDOCS_MAX_UPLOAD": "lots"}, want: "PORTDOCS_MAX_UPLOAD"},
+		{name: "bad API key role", env: map[string]string{"PORTDOCS_API_KEYS": "root:0123456789abcdef0"}, want: "unknown role"},
+		{name: "bad secret key", env: map[string]string{"PORTDOCS_SECRET_KEY": "short"}, want: "PORTDOCS_SECRET_KEY"},
+		{name: "webhook without secret", env: map[string]string{"PORTDOCS_WEBHOOK_URL": "http://127.0.0.1:1/hook"}, want: "PORTDOCS_WEBHOOK_SECRET"},
+		{name: "bad timeout", env: map[string]string{"PORTDOCS_REQUEST_TIMEOUT": "soon"}, want: "PORTDOCS_REQUEST_TIMEOUT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := readServeSettings(nil, func(k string) string { return tc.env[k] }, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one naming %s", err, tc.want)
+			}
+		})
+	}
+	st, err := readServeSettings(nil, func(string) string { return "" }, io.Discard)
+	if err != nil || st.generatedKey == "" || len(st.apiKeys) != 1 || st.apiKeys[0].Role != "admin" {
+		t.Errorf("with no keys set: %+v, %v; want one generated admin key", st.apiKeys, err)
+	}
+	if st.maxUpload != 20<<20 {
+		t.Errorf("default max upload %d, want 20 MB", st.maxUpload)
+	}
+}

@@ -1,0 +1,89 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestSniff(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		head string
+		want fileKind
+	}{
+		{"pdf", "%PDF-1.7\n", kindPDF},
+		{"pdf after junk", "\xef\xbb\xbf%PDF-1.4\n", kindPDF},
+		{"png", "\x89PNG\r\n\x1a\nxxxx", kindPNG},
+		{"jpeg", "\xff\xd8\xff\xe0xxxx", kindJPEG},
+		{"tiff little-endian", "II*\x00xxxx", kindTIFF},
+		{"tiff big-endian", "MM\x00*xxxx", kindTIFF},
+		{"text", "hello", kindUnknown},
+		{"zip named .pdf", "PK\x03\x04", kindUnknown},
+	} {
+		if got := sniff([]byte(tc.head)); got != tc.want {
+			t.Errorf("%s: sniff = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestScannedPageWithoutOCR: a page with no text layer is not silently empty: without
+// OCR the extraction says which page could not be read.
+func TestScannedPageWithoutOCR(t *testing.T) {
+	var b pdfBuilder
+	b.add("<< /Type /Catalog /Pages 2 0 R >>")
+	b.add("<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>")
+	b.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>")
+	b.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>") // a scan: an image, no text
+	b.add(streamObj("", []byte("BT /F1 10 Tf 40 760 Td (Account Number: 123 456 7890) Tj 0 -14 Td (Bill Date: Oct 3, 2026) Tj "+
+		"0 -14 Td (Total amount due for your account this month) Tj 0 -14 Td (Thank you for your payment) Tj ET")))
+	b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	x, err := New(Options{}).Extract(context.Background(), b.bytes("", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Pages != 2 || x.Method != MethodText {
+		t.Errorf("pages %d method %q, want 2 and text", x.Pages, x.Method)
+	}
+	if x.Fields.AccountNumber == nil || x.Fields.AccountNumber.Value != "123 456 7890" {
+		t.Errorf("account = %+v", x.Fields.AccountNumber)
+	}
+	if len(x.Warnings) == 0 || !strings.Contains(x.Warnings[0], "page 2") || !strings.Contains(x.Warnings[0], "OCR is not available") {
+		t.Errorf("warnings = %q, want one naming page 2 and the missing OCR", x.Warnings)
+	}
+}
+
+func TestOptions(t *testing.T) {
+	e := New(Options{})
+	if e.opts.MaxBytes != 50<<20 || e.opts.MaxPages != 200 || e.opts.Timeout <= 0 {
+		t.Errorf("defaults = %+v", e.opts)
+	}
+	pages := make([][]string, 5)
+	for i := range pages {
+		pages[i] = []string{"Account Number: 123 456 7890"}
+	}
+	_, err := New(Options{MaxPages: 3}).Extract(context.Background(), textPDF(0, pages...))
+	if !errors.Is(err, ErrTooManyPages) {
+		t.Errorf("5 pages with MaxPages 3: err = %v, want ErrTooManyPages", err)
+	}
+	_, err = New(Options{MaxBytes: 100}).Extract(context.Background(), textPDF(0, pages...))
+	if !errors.Is(err, ErrTooLarge) {
+		t.Errorf("MaxBytes 100: err = %v, want ErrTooLarge", err)
+	}
+}
+
+// TestExtractionShape: the JSON lists are never null and a field the bill lacks is
+// absent.
+func TestExtractionShape(t *testing.T) {
+	x, err := New(Options{}).Extract(context.Background(), textPDF(0, []string{"Nothing to see here on this page at all."}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.PhoneNumbers == nil || x.Warnings == nil {
+		t.Errorf("nil lists: %+v", x)
+	}
+	if x.Fields != (Fields{}) {
+		t.Errorf("fields = %+v, want none", x.Fields)
+	}
+}
