@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -18,6 +19,10 @@ type Options struct {
 	// OCR reads scanned pages and images; nil = no OCR: a PDF page without a usable
 	// text layer gives a warning, an image gives ErrOCRUnavailable.
 	OCR *OCR
+	// StartOCR, when OCR is nil, starts an engine the first time one is needed (a
+	// command line reading one text PDF should not pay for loading Tesseract). The
+	// Extractor then owns it: Close releases it. If it fails, there is no OCR.
+	StartOCR func() (*OCR, error)
 }
 
 const (
@@ -29,6 +34,38 @@ const (
 // Extractor reads bills. Safe for concurrent use.
 type Extractor struct {
 	opts Options
+
+	startOnce sync.Once
+	started   *OCR
+	startErr  error
+}
+
+// ocr returns the OCR engine, starting it on first need.
+func (e *Extractor) ocr() (*OCR, error) {
+	if e.opts.OCR != nil {
+		return e.opts.OCR, nil
+	}
+	if e.opts.StartOCR == nil {
+		return nil, ErrOCRUnavailable
+	}
+	e.startOnce.Do(func() {
+		e.started, e.startErr = e.opts.StartOCR()
+		if e.startErr == nil && e.started == nil {
+			e.startErr = ErrOCRUnavailable
+		}
+	})
+	return e.started, e.startErr
+}
+
+// Close releases an OCR engine the Extractor started itself (never Options.OCR).
+func (e *Extractor) Close() error {
+	var err error
+	e.startOnce.Do(func() {}) // no engine starts after Close
+	if e.started != nil {
+		err = e.started.Close()
+		e.started = nil
+	}
+	return err
 }
 
 // New returns an Extractor with opts' zero values replaced by defaults.
@@ -110,10 +147,14 @@ func (e *Extractor) readPages(ctx context.Context, data []byte) (pages []Page, m
 	case kindPDF:
 		pages, method, warnings, err = e.readPDF(ctx, data)
 	case kindPNG, kindJPEG, kindTIFF:
-		if e.opts.OCR == nil {
-			return nil, "", nil, fmt.Errorf("an image needs OCR to be read: %w", ErrOCRUnavailable)
+		ocr, oerr := e.ocr()
+		if oerr != nil {
+			if errors.Is(oerr, ErrOCRUnavailable) {
+				return nil, "", nil, fmt.Errorf("an image needs OCR to be read: %w", oerr)
+			}
+			return nil, "", nil, fmt.Errorf("an image needs OCR to be read (%v): %w", oerr, ErrOCRUnavailable)
 		}
-		pages, err = e.opts.OCR.Image(ctx, data)
+		pages, err = ocr.Image(ctx, data)
 		method = MethodOCR
 	default:
 		return nil, "", nil, fmt.Errorf("not a PDF, PNG, JPEG or TIFF: %w", ErrUnsupportedType)
@@ -162,12 +203,13 @@ func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, [
 	}
 	method := MethodText
 	if len(scanned) > 0 {
+		ocr, oerr := e.ocr()
 		switch {
-		case e.opts.OCR == nil:
+		case oerr != nil:
 			warnings = append(warnings, fmt.Sprintf("%s no usable text (scanned?) and OCR is not available, so %s not read",
 				pageList(scanned), map[bool]string{true: "it was", false: "they were"}[len(scanned) == 1]))
 		default:
-			ocred, err := e.opts.OCR.PDFPages(ctx, data, scanned)
+			ocred, err := ocr.PDFPages(ctx, data, scanned)
 			if err != nil {
 				if errors.Is(err, ErrOCRBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 					return nil, "", nil, err

@@ -87,3 +87,32 @@ func TestExtractionShape(t *testing.T) {
 		t.Errorf("fields = %+v, want none", x.Fields)
 	}
 }
+
+// TestStartOCROnlyWhenNeeded: a text PDF never starts the OCR engine; an image does,
+// and a failure to start it is ErrOCRUnavailable, not a crash.
+func TestStartOCROnlyWhenNeeded(t *testing.T) {
+	starts := 0
+	e := New(Options{StartOCR: func() (*OCR, error) {
+		starts++
+		return nil, errors.New("tesseract: no language data")
+	}})
+	defer e.Close()
+	var lines []string
+	for i := 0; i < 6; i++ {
+		lines = append(lines, "Account Number: 123 456 7890 for the services billed this month")
+	}
+	if _, err := e.Extract(context.Background(), textPDF(0, lines)); err != nil {
+		t.Fatal(err)
+	}
+	if starts != 0 {
+		t.Fatalf("a text PDF started OCR %d times", starts)
+	}
+	_, err := e.Extract(context.Background(), []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
+	if !errors.Is(err, ErrOCRUnavailable) || !strings.Contains(err.Error(), "no language data") {
+		t.Fatalf("image with a failing OCR start: err = %v", err)
+	}
+	e.Extract(context.Background(), []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
+	if starts != 1 {
+		t.Errorf("OCR start tried %d times, want once", starts)
+	}
+}

@@ -16,17 +16,12 @@ type hit struct {
 	start, end int     // byte offsets of the value in seg.text
 	value      string  // as printed
 	rule       float64 // confidence of the rule that found it
-	extra      []*textSeg
 }
 
 // field turns a hit into a Field with its evidence. The confidence is the rule's,
 // lowered by the least sure word (OCR).
 func (h hit) field(lay *docLayout) *Field[string] {
 	box, wconf := h.seg.span(h.start, h.end)
-	for _, s := range h.extra {
-		box = unionBox(box, s.bbox)
-		wconf = math.Min(wconf, s.conf)
-	}
 	return &Field[string]{
 		Value:      h.value,
 		Confidence: roundConf(h.rule * wconf),

@@ -11,7 +11,11 @@ import (
 // toll-free and service codes and numbers the bill labels as the carrier's (customer
 // service, repair, "call us"), and digit runs that belong to the account number.
 
-var phoneRe = regexp.MustCompile(`(?:\+?1[\s.\-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-]?)\d{3}[\s.\-]?\d{4}`)
+// phoneSep is what stands between digit groups: nothing, a space, or a dash or dot
+// with a space either side (OCR puts spaces where the print had none).
+const phoneSep = `(?:\s?[.\-–]\s?|\s)?`
+
+var phoneRe = regexp.MustCompile(`(?:\+?1` + phoneSep + `)?(?:\(\d{3}\)\s?|\d{3}` + phoneSep + `)\d{3}` + phoneSep + `\d{4}`)
 
 // carrierContact marks a number as the carrier's own, when it stands before the number
 // on its segment, on the segment to its left, or on the line above a lone number.

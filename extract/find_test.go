@@ -45,6 +45,9 @@ func TestFindAccount(t *testing.T) {
 			"Account Number: 111 222 3333\nPrevious account number: 999 888 7777",
 			"Account Number: 111 222 3333"}, "111 222 3333"},
 		{"account summary is no label", []string{"Account Summary\n$123.45"}, nil},
+		{"bare account label with a box", []string{"Account:\t0398 77162 01"}, "0398 77162 01"},
+		{"account ID", []string{"Account ID: 5-KD7T4M2Q"}, "5-KD7T4M2Q"},
+		{"order number is not it", []string{"Order Number: 55510023"}, nil},
 	} {
 		for _, l := range layouts {
 			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
@@ -143,6 +146,7 @@ func TestFindPhones(t *testing.T) {
 		{"not inside an account number", "Account Number: 287 654 3210 987", nil},
 		{"not a ZIP or a date", "BALTIMORE, MD 21201-1234  10/03/2026", nil},
 		{"deduplicated", "410-555-0142\n(410) 555-0142", []string{"+14105550142"}},
+		{"spaces around dashes, as OCR reads them", "Line 410 - 555-0142", []string{"+14105550142"}},
 		{"toll-free line of the account", "Toll-free number\t+1 (888) 555-0163\t$4.99\nSupport: 1-888-898-4591", []string{"+18885550163"}},
 	} {
 		for _, l := range layouts {
@@ -236,6 +240,18 @@ func TestFindAddresses(t *testing.T) {
 		{"heading lines above the block are not names",
 			"Page 1 of 2\nAccount Summary\nJANE DOE\n12 ELM ST\nDOVER, DE 19901",
 			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), name: "JANE DOE"}},
+		{"two plain name lines: the account's name, then its contact",
+			"MAPLE STREET DINER\nROSA DIAZ\n9 OAK AVE\nDOVER, DE 19901",
+			want{billing: addr("9 OAK AVE", "", "DOVER", "DE", "19901"), name: "ROSA DIAZ", business: "MAPLE STREET DINER"}},
+		{"ATTN line makes the other the business",
+			"Attn: Rosa Diaz\nMaple Street Diner\n9 Oak Ave\nDover, DE 19901",
+			want{billing: addr("9 Oak Ave", "", "Dover", "DE", "19901"), name: "Rosa Diaz", business: "Maple Street Diner"}},
+		{"one-line service location with a unit",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nService Location: 77 HARBOR WAY UNIT 110, ANNAPOLIS, MD 21401",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("77 HARBOR WAY", "UNIT 110", "ANNAPOLIS", "MD", "21401"), name: "JANE DOE"}},
+		{"carrier's return address without a name is not preferred",
+			"PO BOX 6463\nCAROL STREAM, IL 60197-6463\n\n\nBOB SMITH\n4 PINE RD\nAMES, IA 50010",
+			want{billing: addr("4 PINE RD", "", "AMES", "IA", "50010"), name: "BOB SMITH"}},
 		{"block beside another column",
 			"ACME LLC\tAccount Number: 1234 5678\nATTN: Jane Doe\tBill Date: Oct 3, 2026\n1 MAIN ST FL 2\nDOVER, DE 19901",
 			want{billing: addr("1 MAIN ST", "FL 2", "DOVER", "DE", "19901"), name: "Jane Doe", business: "ACME LLC"}},

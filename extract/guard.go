@@ -10,7 +10,9 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -89,10 +91,32 @@ func guard(what string, f func() error) (err error) {
 				err = fmt.Errorf("%s: %w: %w", what, ErrCorrupt, be.err)
 				return
 			}
-			err = fmt.Errorf("%s: %w: %v", what, ErrCorrupt, x)
+			err = fmt.Errorf("%s: %w: %s", what, ErrCorrupt, libMessage(fmt.Sprint(x)))
 		}
 	}()
 	return f()
+}
+
+// libMessage keeps a library error fit for a user and a log: the library quotes raw
+// file bytes in some messages (document text, control characters), so they are cut
+// at the first unprintable byte, at a quoted excerpt and at 100 bytes.
+func libMessage(s string) string {
+	for _, cut := range []string{"malformed hex string", "unexpected delimiter", "invalid escape", "invalid octal", "malformed name"} {
+		if i := strings.Index(s, cut); i >= 0 {
+			s = s[:i+len(cut)]
+		}
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError }); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 100 {
+		s = s[:100]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		s += "..."
+	}
+	return strings.TrimSpace(s)
 }
 
 // checkObjectStreams rejects a file whose cross-reference table puts an object stream
@@ -131,15 +155,58 @@ func checkObjectStreams(r *pdf.Reader) error {
 }
 
 var (
-	startxrefRe = regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF\s*$`)
-	prevRe      = regexp.MustCompile(`/Prev\s+(\d+)`)
+	startxrefRe   = regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF\s*$`)
+	prevRe        = regexp.MustCompile(`/Prev\s+(\d+)`)
+	sizeRe        = regexp.MustCompile(`/Size\s+(\d+)`)
+	indexRe       = regexp.MustCompile(`/Index\s*\[([\d\s]*)\]`)
+	subsectionRe  = regexp.MustCompile(`(?m)^\s*(\d+)\s+(\d+)\s*$`)
+	xrefWRe       = regexp.MustCompile(`/W\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s*\]`)
+	maxXrefObject = int64(2_000_000)
 )
 
-// checkPrevChain follows the cross-reference sections' /Prev links and rejects a file
-// whose chain loops: the library follows them without remembering where it has been.
-// It reads only what it needs and gives up quietly on anything it cannot follow (the
-// library then reports the damage itself).
-func checkPrevChain(data []byte) error {
+// checkStreamDicts rejects stream dictionaries whose numbers make the library loop or
+// allocate without bound: an object stream claiming more objects (/N) than it can
+// hold (the library reads /N tokens past its end, each one instantly, so no budget
+// catches it) and a predictor row (/Columns) of gigabytes. Stream dictionaries are
+// never compressed, so they can be read in the raw bytes.
+func checkStreamDicts(data []byte) error {
+	for _, key := range [][]byte{[]byte("/ObjStm"), []byte("/Columns")} {
+		for i := 0; ; {
+			j := bytes.Index(data[i:], key)
+			if j < 0 {
+				break
+			}
+			at := i + j
+			i = at + len(key)
+			lo, hi := max(at-512, 0), min(at+512, len(data))
+			win := data[lo:hi]
+			re := objStmNRe
+			limit := int64(1_000_000)
+			if key[1] == 'C' {
+				re, limit = columnsRe, 1<<20
+			}
+			for _, m := range re.FindAllSubmatch(win, -1) {
+				if n, err := strconv.ParseInt(string(m[1]), 10, 64); err != nil || n > limit {
+					return fmt.Errorf("a stream claims %s %s: %w", key, m[1], ErrCorrupt)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+var (
+	objStmNRe = regexp.MustCompile(`/N\s+(\d+)`)
+	columnsRe = regexp.MustCompile(`/Columns\s+(\d+)`)
+)
+
+// checkXrefSections walks the cross-reference sections before the library does and
+// rejects two things the library cannot survive: a /Prev chain that loops (it follows
+// the links without remembering them) and object numbers so large that the table it
+// allocates for them would exhaust memory (Go cannot recover from that). It reads only
+// what it needs and gives up quietly on anything it cannot follow; the library then
+// reports the damage itself.
+func checkXrefSections(data []byte) error {
 	tail := data
 	if len(tail) > 1024 {
 		tail = tail[len(tail)-1024:]
@@ -150,6 +217,9 @@ func checkPrevChain(data []byte) error {
 	}
 	off, err := strconv.ParseInt(string(m[1]), 10, 64)
 	seen := map[int64]bool{}
+	tooMany := func(n int64) error {
+		return fmt.Errorf("the cross-reference table claims %d objects: %w", n, ErrCorrupt)
+	}
 	for i := 0; err == nil && i < 10000; i++ {
 		if off <= 0 || off >= int64(len(data)) {
 			return nil
@@ -158,13 +228,18 @@ func checkPrevChain(data []byte) error {
 			return fmt.Errorf("the cross-reference sections loop (/Prev %d): %w", off, ErrCorrupt)
 		}
 		seen[off] = true
-		// The section's trailer (or xref stream dictionary) ends within a few KB,
-		// or after the table for a classic xref; look for its /Prev.
 		sect := data[off:]
 		if bytes.HasPrefix(sect, []byte("xref")) {
 			t := bytes.Index(sect, []byte("trailer"))
 			if t < 0 {
 				return nil
+			}
+			for _, sm := range subsectionRe.FindAllSubmatch(sect[:t], -1) {
+				a, _ := strconv.ParseInt(string(sm[1]), 10, 64)
+				b, _ := strconv.ParseInt(string(sm[2]), 10, 64)
+				if a+b > maxXrefObject || a < 0 || b < 0 {
+					return tooMany(a + b)
+				}
 			}
 			sect = sect[t:]
 		}
@@ -175,7 +250,30 @@ func checkPrevChain(data []byte) error {
 		if s := bytes.Index(sect, []byte("stream")); s >= 0 && s < end {
 			end = s
 		}
-		pm := prevRe.FindSubmatch(sect[:end])
+		dict := sect[:end]
+		if sm := sizeRe.FindSubmatch(dict); sm != nil {
+			if n, _ := strconv.ParseInt(string(sm[1]), 10, 64); n > maxXrefObject || len(sm[1]) > 12 {
+				return tooMany(n)
+			}
+		}
+		if im := indexRe.FindSubmatch(dict); im != nil {
+			f := strings.Fields(string(im[1]))
+			for k := 0; k+1 < len(f); k += 2 {
+				a, _ := strconv.ParseInt(f[k], 10, 64)
+				b, _ := strconv.ParseInt(f[k+1], 10, 64)
+				if a+b > maxXrefObject || len(f[k])+len(f[k+1]) > 20 {
+					return tooMany(a + b)
+				}
+			}
+		}
+		if wm := xrefWRe.FindSubmatch(dict); wm != nil {
+			for _, g := range wm[1:] {
+				if w, _ := strconv.Atoi(string(g)); w > 16 || len(g) > 3 {
+					return fmt.Errorf("the cross-reference stream has %s-byte fields: %w", g, ErrCorrupt)
+				}
+			}
+		}
+		pm := prevRe.FindSubmatch(dict)
 		if pm == nil {
 			return nil
 		}

@@ -56,6 +56,12 @@ func TestHostileInput(t *testing.T) {
 		b := pdfBuilder{objs: []string{"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"}}
 		return b.bytes("", true)
 	}
+	hugeXref := func() []byte {
+		b := pdfBuilder{objs: []string{"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"}}
+		out := b.bytes("", false)
+		// Renumber the table's only subsection to start at object 1,900,000,000.
+		return bytes.Replace(out, []byte("xref\n0 3\n"), []byte("xref\n1900000000 3\n"), 1)
+	}
 	deepArray := strings.Repeat("[", 200000) + strings.Repeat("]", 200000)
 	zeros := bytes.Repeat([]byte("0 "), 6<<20) // 12 MB decoded: over the 8 MB cap
 
@@ -72,6 +78,13 @@ func TestHostileInput(t *testing.T) {
 		{"zero pages", zeroPages(), ErrEmpty},
 		{"cyclic page tree", cyclicKids(), ErrCorrupt},
 		{"cyclic /Prev", cyclicPrev(), ErrCorrupt},
+		{"huge object numbers", hugeXref(), ErrCorrupt},
+		{"object stream inside itself", xrefStreamPDF([]string{"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>", "null"},
+			map[int]int{2: 0, 3: 0}, 3), ErrCorrupt},
+		{"object stream claiming a trillion objects", xrefStreamPDF([]string{"<< /Type /Catalog /Pages 2 0 R >>", "", streamObj("/Type /ObjStm /N 999999999999 /First 4", []byte("2 0 << /Type /Pages /Kids [] /Count 0 >>"))},
+			map[int]int{2: 0}, 3), ErrCorrupt},
+		{"objects in an object stream", xrefStreamPDF([]string{"<< /Type /Catalog /Pages 2 0 R >>", "", streamObj("/Type /ObjStm /N 1 /First 4", []byte("2 0 << /Type /Pages /Kids [] /Count 0 >>"))},
+			map[int]int{2: 0}, 3), ErrEmpty},
 		{"5,000 pages by count", manyPages(3, 5000), ErrTooManyPages},
 		{"more pages than the count says", manyPages(260, 1), ErrTooManyPages},
 		{"deeply nested object", onePage("/Foo " + deepArray), ErrCorrupt},

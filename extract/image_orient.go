@@ -21,6 +21,7 @@ package extract
 import (
 	"image"
 	"math"
+	"slices"
 )
 
 // pageTurn is what the analysis found.
@@ -54,11 +55,23 @@ func analyzeLayout(g *image.Gray, dpi float64) pageTurn {
 		out.certain = false
 	}
 	skew, _ := bestSkew(pts, false)
-	s := upDownScore(pts, skew)
-	switch {
-	case s < -0.08:
+	// Up or down, judged at two scales: the coarse copy, and one near 200-300 dpi where
+	// ascenders are several pixels tall. Both must agree, clearly, to be sure; otherwise
+	// the sum decides and the OCR step checks the reading (see recognizePage).
+	coarse := upDownScore(pts, skew)
+	fine := coarse
+	if kf := max(1, int(dpi/250)); kf < k {
+		if fineInk, ok := inkMask(downscale(g, kf)); ok {
+			if out.rotate == 90 {
+				fineInk = orient(fineInk, 6)
+			}
+			fine = upDownScore(inkPoints(fineInk, 200000), skew)
+		}
+	}
+	if coarse+fine < 0 {
 		out.rotate = (out.rotate + 180) % 360 // a half turn keeps the tilt's slope
-	case s < 0.08:
+	}
+	if coarse*fine <= 0 || min(math.Abs(coarse), math.Abs(fine)) < 0.1 {
 		out.certain = false
 	}
 	if math.Abs(skew) >= 0.2 {
@@ -272,18 +285,24 @@ func bestSkew(pts []inkPt, columns bool) (deg, score float64) {
 // below it (upright Latin text), negative when upside down.
 func upDownScore(pts []inkPt, deg float64) float64 {
 	h := inkProfile(pts, deg, false)
+	// Noise that survived binarization lies everywhere, between lines too: take the
+	// level of the emptier rows as the floor, so line boundaries stay visible.
+	sorted := append([]float64(nil), h...)
+	slices.Sort(sorted)
+	floor := sorted[len(sorted)*3/10]
 	peak := 0.0
-	for _, v := range h {
-		peak = max(peak, v)
+	for i := range h {
+		h[i] = max(0, h[i]-floor)
+		peak = max(peak, h[i])
 	}
 	var above, below float64
 	for i := 0; i < len(h); {
-		if h[i] <= peak*0.02 {
+		if h[i] <= peak*0.03 {
 			i++
 			continue
 		}
 		j := i
-		for j < len(h) && h[j] > peak*0.02 {
+		for j < len(h) && h[j] > peak*0.03 {
 			j++
 		}
 		line := h[i:j]

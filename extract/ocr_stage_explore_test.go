@@ -57,6 +57,7 @@ func TestExploreUpDown(t *testing.T) {
 	pages, _ := imagePages(b, testLimits)
 	img, _ := pages[0].decode()
 	g := orient(toGray(img), pages[0].orientation)
+	despeckle(g, pages[0].dpi)
 	for _, k := range []int{1, 2, 3, -1} {
 		gg := g
 		if k < 0 {
@@ -70,4 +71,22 @@ func TestExploreUpDown(t *testing.T) {
 		_, cs := bestSkew(pts, true)
 		t.Logf("k=%d ok=%v n=%d skew=%.2f updown=%.3f rows=%.5f cols=%.5f", k, ok, len(pts), sk, upDownScore(pts, sk), rs, cs)
 	}
+}
+
+func TestExploreDump(t *testing.T) {
+	path := os.Getenv("OCRPDF")
+	if path == "" {
+		t.Skip()
+	}
+	g, err := rasterPage(t.Context(), path, 1, 300, 1e9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile("/tmp/ocrx/d0.pgm", encodePGM(g), 0o644)
+	turn := analyzeLayout(g, 300)
+	os.WriteFile("/tmp/ocrx/d1.pgm", encodePGM(uprightAndLevel(g, turn)), 0o644)
+	despeckle(g, 300)
+	os.WriteFile("/tmp/ocrx/d2.pgm", encodePGM(g), 0o644)
+	os.WriteFile("/tmp/ocrx/d3.pgm", encodePGM(uprightAndLevel(g, turn)), 0o644)
+	t.Logf("%+v", turn)
 }

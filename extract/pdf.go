@@ -137,7 +137,10 @@ type pdfDoc struct {
 
 // openPDF parses the file's structure and page tree.
 func openPDF(ctx context.Context, data []byte, maxPages int, deadline time.Time) (*pdfDoc, error) {
-	if err := checkPrevChain(data); err != nil {
+	if err := checkXrefSections(data); err != nil {
+		return nil, err
+	}
+	if err := checkStreamDicts(data); err != nil {
 		return nil, err
 	}
 	br := &budgetReader{data: data, ctx: ctx, deadline: deadline, left: readBudget(len(data))}
@@ -182,16 +185,14 @@ func readBudget(size int) int64 {
 }
 
 func classifyOpenError(err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrCorrupt) {
 		return err
 	}
-	msg := err.Error()
+	msg := libMessage(err.Error())
 	low := strings.ToLower(msg)
 	switch {
 	case errors.Is(err, pdf.ErrInvalidPassword) || strings.Contains(low, "encrypt") || strings.Contains(low, "password"):
 		return fmt.Errorf("%w (%s)", ErrEncrypted, strings.TrimPrefix(msg, "reading the PDF structure: "))
-	case errors.Is(err, ErrCorrupt):
-		return err
 	}
 	return fmt.Errorf("%s: %w", strings.TrimPrefix(msg, "reading the PDF structure: "), ErrCorrupt)
 }

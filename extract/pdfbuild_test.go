@@ -104,3 +104,38 @@ func pdfEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `(`, `\(`, `)`, `\)`)
 	return r.Replace(s)
 }
+
+// xrefStreamPDF writes objs with a cross-reference stream instead of a table. Objects
+// listed in inStream are not written; their entries say they lie in object stream
+// streamObj at the given index (type 2), whatever that stream holds.
+func xrefStreamPDF(objs []string, inStream map[int]int, streamObjNum int) []byte {
+	var out bytes.Buffer
+	out.WriteString("%PDF-1.5\n")
+	offs := make([]int, len(objs)+2)
+	for i, o := range objs {
+		n := i + 1
+		if _, ok := inStream[n]; ok {
+			continue
+		}
+		offs[n] = out.Len()
+		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", n, o)
+	}
+	xrefNum := len(objs) + 1
+	offs[xrefNum] = out.Len()
+	var rows bytes.Buffer
+	for n := 0; n <= xrefNum; n++ {
+		switch idx, ok := inStream[n]; {
+		case n == 0:
+			rows.Write([]byte{0, 0, 0, 0, 0, 0xff, 0xff})
+		case ok:
+			rows.Write([]byte{2, 0, 0, byte(streamObjNum >> 8), byte(streamObjNum), 0, byte(idx)})
+		default:
+			o := offs[n]
+			rows.Write([]byte{1, byte(o >> 24), byte(o >> 16), byte(o >> 8), byte(o), 0, 0})
+		}
+	}
+	fmt.Fprintf(&out, "%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n", xrefNum, xrefNum+1, rows.Len())
+	out.Write(rows.Bytes())
+	fmt.Fprintf(&out, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", offs[xrefNum])
+	return out.Bytes()
+}

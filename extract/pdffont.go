@@ -89,11 +89,14 @@ func loadFont(fv pdf.Value) *pdfFont {
 			f.toUni = parseToUnicode(b)
 		}
 	}
-	if f.toUni == nil || !f.twoByte {
-		// The library's byte encodings (WinAnsi, MacRoman, /Differences); it reaches
-		// the ToUnicode CMap only when there is no /Encoding, and we have read that.
-		lib := pdf.Font{V: fv}
-		if !(f.twoByte || fv.Key("Encoding").Kind() == pdf.Null && f.toUni != nil) {
+	if !f.twoByte {
+		// The library's byte encodings (WinAnsi, MacRoman, /Differences). Only those:
+		// for other encodings it parses the ToUnicode CMap with its own interpreter,
+		// which loops forever on some damaged CMaps; that CMap is read above instead.
+		enc := fv.Key("Encoding")
+		switch {
+		case enc.Kind() == pdf.Dict, enc.Name() == "WinAnsiEncoding", enc.Name() == "MacRomanEncoding":
+			lib := pdf.Font{V: fv}
 			f.enc = lib.Encoder()
 		}
 	}

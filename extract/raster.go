@@ -94,14 +94,21 @@ func rasterPage(ctx context.Context, path string, page int, dpi float64, maxPixe
 // errOutputTooLarge stops a tool whose output passes its cap.
 var errOutputTooLarge = errors.New("output too large")
 
+// capWriter keeps up to max bytes; past that it fails (stdout: the image is too big)
+// or, with discard, drops the rest (stderr: a damaged PDF can warn for megabytes).
 type capWriter struct {
-	buf bytes.Buffer
-	max int64
+	buf     bytes.Buffer
+	max     int64
+	discard bool
 }
 
 func (w *capWriter) Write(p []byte) (int, error) {
-	if int64(w.buf.Len()+len(p)) > w.max {
-		return 0, errOutputTooLarge
+	if room := w.max - int64(w.buf.Len()); int64(len(p)) > room {
+		if !w.discard {
+			return 0, errOutputTooLarge
+		}
+		w.buf.Write(p[:max(0, room)])
+		return len(p), nil
 	}
 	return w.buf.Write(p)
 }
@@ -111,9 +118,12 @@ func (w *capWriter) Write(p []byte) (int, error) {
 func runTool(ctx context.Context, name string, args []string, maxOut int64) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	stdout := &capWriter{max: maxOut}
-	stderr := &capWriter{max: 4096}
+	stderr := &capWriter{max: 4096, discard: true}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	cmd.WaitDelay = 2 * time.Second
+	// After the process ends (or is killed), its output must be drained; a loaded
+	// machine can take seconds to copy a 9 MB page, so be generous: this bounds only
+	// a pipe held open by something else.
+	cmd.WaitDelay = 30 * time.Second
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
 	err := cmd.Run()
 	if err == nil {

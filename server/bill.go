@@ -60,7 +60,7 @@ func (s *Server) acceptBill(ctx context.Context, id, actor string, data []byte, 
 	if !billAllowed(r.Status) {
 		return nil, nil, nil, billTooEarly(r)
 	}
-	ex, err := runExtract(ctx, s.cfg.Extractor, s.metrics, data)
+	ex, err := s.reader.read(ctx, data)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -290,9 +290,20 @@ func (b *browser) waitFor(name, cond string) {
 // screenshot saves the whole page as NAME.png among the artifacts.
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
+	b.shoot(name, chromedp.FullScreenshot(100))
+}
+
+// screenshotViewport saves only what the viewport shows (a phone's first screen).
+func (b *browser) screenshotViewport(name string) {
+	b.t.Helper()
+	b.shoot(name, chromedp.CaptureScreenshot())
+}
+
+func (b *browser) shoot(name string, capture chromedp.Action[[]byte]) {
+	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, browserStepTimeout)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(ctx, capture)
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}

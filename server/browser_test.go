@@ -11,6 +11,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/portdocs/portdocs/internal/testenv"
 )
 
 // TestBrowserSignAndReview is issue 8's scenario in a real browser, as people use it:
@@ -20,7 +22,7 @@ import (
 // sees the red box on the mismatched field, approves with a note and sees the note in
 // the timeline. Screenshots of every page are kept as artifacts.
 func TestBrowserSignAndReview(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() && !testenv.Required() {
 		t.Skip("browser test: skipped with -short")
 	}
 	fx := findBillFixture(t)
@@ -148,6 +150,9 @@ func TestBrowserSignAndReview(t *testing.T) {
 		if flagCode == "" || !strings.Contains(row, flagCode) {
 			t.Errorf("queue row %q does not show the flag %q", row, flagCode)
 		}
+		if eval[bool](b, "session cookie hidden from scripts", `document.cookie.includes(`+jsString(sessionCookie+"=")+`)`) {
+			t.Error("the session cookie is readable from JavaScript; it must be HttpOnly")
+		}
 		b.everyControlLabelled("queue")
 		b.screenshot("review-queue")
 
@@ -234,7 +239,7 @@ func TestBrowserSignAndReview(t *testing.T) {
 		b.viewport(375, 812, true)
 		b.do("port page on a phone", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#fields`)))
 		b.noHorizontalScroll("port page on a phone")
-		b.screenshot("review-port-phone")
+		b.screenshotViewport("review-port-phone")
 	})
 
 	t.Run("expired link on a phone", func(t *testing.T) {

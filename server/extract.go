@@ -9,8 +9,10 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/portdocs/portdocs/extract"
 	"github.com/portdocs/portdocs/port"
@@ -18,13 +20,13 @@ import (
 
 // handleExtract is the wizard's prefill: the Extraction of an uploaded bill. Nothing
 // is stored and the document's text never reaches the log.
-func handleExtract(ex Extractor, m *metrics, max int64) echo.HandlerFunc {
+func handleExtract(r *reader, max int64) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		data, _, _, err := readUpload(c, max)
 		if err != nil {
 			return err
 		}
-		x, err := runExtract(c.Request().Context(), ex, m, data)
+		x, err := r.read(c.Request().Context(), data)
 		if err != nil {
 			return err
 		}
@@ -32,21 +34,50 @@ func handleExtract(ex Extractor, m *metrics, max int64) echo.HandlerFunc {
 	}
 }
 
-// runExtract calls the extractor and counts the outcome.
-func runExtract(ctx context.Context, ex Extractor, m *metrics, data []byte) (*extract.Extraction, error) {
-	m.inFlight.Inc()
-	x, err := ex.Extract(ctx, data)
-	m.inFlight.Dec()
+// reader runs the extractor for the handlers: identical uploads arriving together
+// (a double click, a retry after a timeout) share one extraction, keyed by SHA-256,
+// so they take one OCR slot instead of two. The shared Extraction is read-only.
+type reader struct {
+	ex      Extractor
+	m       *metrics
+	timeout time.Duration
+	flight  singleflight.Group
+}
+
+func (r *reader) read(ctx context.Context, data []byte) (*extract.Extraction, error) {
+	ch := r.flight.DoChan(sha256Hex(data), func() (any, error) {
+		// Detached from the first caller, so its hang-up does not fail the others;
+		// bounded by the request timeout instead.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.timeout)
+		defer cancel()
+		return r.run(ctx, data)
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*extract.Extraction), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// run calls the extractor and counts the outcome.
+func (r *reader) run(ctx context.Context, data []byte) (*extract.Extraction, error) {
+	r.m.inFlight.Inc()
+	x, err := r.ex.Extract(ctx, data)
+	r.m.inFlight.Dec()
 	if err != nil {
-		m.extractions.WithLabelValues(classify(err).Code).Inc()
+		r.m.extractions.WithLabelValues(classify(err).Code).Inc()
 		return nil, err
 	}
 	if x == nil {
 		return nil, errors.New("extractor returned no extraction")
 	}
-	m.extractions.WithLabelValues(x.Method).Inc()
+	r.m.extractions.WithLabelValues(x.Method).Inc()
 	if x.Method == extract.MethodOCR || x.Method == extract.MethodMixed {
-		m.ocrPages.Add(float64(x.Pages))
+		r.m.ocrPages.Add(float64(x.Pages))
 	}
 	if x.PhoneNumbers == nil {
 		x.PhoneNumbers = []extract.PhoneNumber{}

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/portdocs/portdocs/extract"
 	"github.com/portdocs/portdocs/storage"
 )
 
@@ -52,5 +55,38 @@ func TestSignSurvivesStorageFailure(t *testing.T) {
 	}
 	if signed != 1 {
 		t.Errorf("%d signed LOAs on the record, want 1", signed)
+	}
+}
+
+// TestIdenticalUploadsShareOneExtraction: a double-clicked upload costs one extraction.
+func TestIdenticalUploadsShareOneExtraction(t *testing.T) {
+	var calls atomic.Int32
+	release := make(chan struct{})
+	e := newTestEnv(t, func(c *Config) {
+		c.Extractor = fakeExtractor{fn: func(ctx context.Context, data []byte) (*extract.Extraction, error) {
+			calls.Add(1)
+			<-release
+			return billExtraction(ctx, data)
+		}}
+	})
+	bill := fakeBill("287654321098")
+	codes := make(chan int, 2)
+	for range 2 {
+		go func() {
+			ct, body := multipartFile(t, "bill.pdf", bill)
+			codes <- e.do("POST", "/v1/extract", wizardKey, ct, body).Code
+		}()
+	}
+	// Both requests reach the extractor's door well within a second; the first is
+	// held inside it meanwhile.
+	time.Sleep(time.Second)
+	close(release)
+	for range 2 {
+		if code := <-codes; code != http.StatusOK {
+			t.Errorf("status %d", code)
+		}
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("extractor ran %d times for two identical uploads, want 1", n)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,6 +45,16 @@ const (
 
 // errNoPageImage is a page the bill does not have.
 var errNoPageImage = notFound("page image")
+
+// unrenderable is a bill poppler cannot draw (damaged, or not really a PDF): the
+// reviewer is told to download it; the chain stays in the log.
+func unrenderable(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &Error{Status: http.StatusUnprocessableEntity, Code: "unrenderable",
+		Message: "the bill's pages cannot be drawn; download the bill to read it", Err: err}
+}
 
 // pageSize is a page's size in PDF points as it is displayed (rotation applied), the
 // coordinate space of the extraction's boxes.
@@ -292,9 +303,13 @@ func (p *PageImages) pdfSizes(ctx context.Context, data []byte) ([]pageSize, err
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("pdfinfo: %w", err)
+		return nil, unrenderable(fmt.Errorf("pdfinfo: %w", err))
 	}
-	return parsePDFInfo(string(out))
+	sizes, err := parsePDFInfo(string(out))
+	if err != nil {
+		return nil, unrenderable(err)
+	}
+	return sizes, nil
 }
 
 // parsePDFInfo reads "Page N size: W x H pts" and "Page N rot: R" lines; a page turned
@@ -338,7 +353,7 @@ func (p *PageImages) renderPDF(ctx context.Context, data []byte, n int) (pageIma
 			if strings.Contains(stderr.String(), "Wrong page range") {
 				return errNoPageImage
 			}
-			return fmt.Errorf("pdftoppm page %d: %w", n, err)
+			return unrenderable(fmt.Errorf("pdftoppm page %d: %w", n, err))
 		}
 		b, err := os.ReadFile(outBase + ".png")
 		if err != nil {

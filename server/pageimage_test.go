@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -146,5 +149,49 @@ func TestPageImagesMemoryBound(t *testing.T) {
 	p.remember("huge", pageImage{PNG: make([]byte, 5000)})
 	if _, ok := p.cached("huge"); ok {
 		t.Error("an image larger than the whole cache was kept")
+	}
+}
+
+// TestSignLOAPages draws the LOA a signing link shows as page images (the proposed
+// phone-friendly replacement of the signer page's PDF iframe).
+func TestSignLOAPages(t *testing.T) {
+	testenv.LookTool(t, "pdftoppm")
+	testenv.LookTool(t, "pdfinfo")
+	e := newTestEnv(t, nil)
+	id := e.createPort(validRequest)
+	token := e.sendLOA(id)
+	images, _ := NewPageImages("", 0)
+	e.srv.Echo().GET("/sign/:token/loa/pages/:page", e.srv.handleSignLOAPage(images))
+
+	r, _, err := e.srv.records.get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/sign/"+token, nil)
+	c := e.srv.Echo().NewContext(req, httptest.NewRecorder())
+	c.SetParamNames("token")
+	c.SetParamValues(token)
+	pages := e.srv.signLOAPages(c, images, r)
+	if len(pages) == 0 || pages[0].URL != "/sign/"+token+"/loa/pages/1" {
+		t.Fatalf("LOA pages: %+v", pages)
+	}
+	for _, tc := range []struct {
+		target     string
+		wantStatus int
+	}{
+		{"/sign/" + token + "/loa/pages/1", http.StatusOK},
+		{fmt.Sprintf("/sign/%s/loa/pages/%d", token, len(pages)+1), http.StatusNotFound},
+		{"/sign/" + token + "/loa/pages/x", http.StatusNotFound},
+		{"/sign/AAAAAAAAAAAAAAAAAAAAAAAA/loa/pages/1", http.StatusNotFound},
+	} {
+		rec := e.do(http.MethodGet, tc.target, "", "", nil)
+		if rec.Code != tc.wantStatus {
+			t.Errorf("%s: %d, want %d", tc.target, rec.Code, tc.wantStatus)
+		}
+		if tc.wantStatus == http.StatusOK {
+			if _, err := png.DecodeConfig(rec.Body); err != nil || rec.Header().Get("Content-Type") != "image/png" {
+				t.Errorf("%s: not a PNG (%v, %q)", tc.target, err, rec.Header().Get("Content-Type"))
+			}
+		}
 	}
 }

@@ -21,8 +21,8 @@ import (
 // header. The key is checked by the API's own authenticate middleware; the session only
 // remembers the role and the actor name it produced, never the key.
 //
-// CSRF: the session cookie is SameSite=Strict, and on top of that every form carries
-// the session's CSRF token, compared in constant time on every POST. The sign-in form,
+// CSRF: the session cookie is SameSite=Lax, and every form carries the session's CSRF
+// token, compared in constant time on every POST (a cross-origin Origin is refused). The sign-in form,
 // which has no session yet, uses a double-submit cookie (login CSRF).
 
 const (
@@ -218,9 +218,16 @@ func checkCSRF(c echo.Context, want string) error {
 	return nil
 }
 
+// setCookie sets a review cookie. The session is SameSite=Lax so a link to a port
+// from an email or a chat opens signed in (a top-level GET, which changes nothing);
+// every POST still needs the CSRF token. The sign-in token cookie is Strict.
 func (ui *reviewUI) setCookie(c echo.Context, name, value string, maxAge int) {
+	same := http.SameSiteStrictMode
+	if name == sessionCookie {
+		same = http.SameSiteLaxMode
+	}
 	c.SetCookie(&http.Cookie{Name: name, Value: value, Path: reviewPrefix, MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.Scheme() == "https"})
+		HttpOnly: true, SameSite: same, Secure: c.Scheme() == "https"})
 }
 
 // baseData is what every review page needs.
@@ -289,7 +296,7 @@ func (ui *reviewUI) keyPrincipal(c echo.Context, key string) (principal, bool) {
 	}
 	req := c.Request().Clone(c.Request().Context())
 	req.Header.Set(echo.HeaderAuthorization, "Bearer "+key)
-	sub := ui.s.echo.NewContext(req, &discardWriter{header: http.Header{}})
+	sub := ui.s.echo.NewContext(req, &captureWriter{header: http.Header{}})
 	var p principal
 	err := ui.checkKey(func(sc echo.Context) error { p = who(sc); return nil })(sub)
 	return p, err == nil && p.Role != ""
@@ -305,21 +312,21 @@ func (ui *reviewUI) handleSignOut() echo.HandlerFunc {
 	}
 }
 
-// discardWriter is a ResponseWriter that keeps the status and body of an API handler
+// captureWriter is a ResponseWriter that keeps the status and body of an API handler
 // the pages call internally (the queue, the review decision).
-type discardWriter struct {
+type captureWriter struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
 }
 
-func (w *discardWriter) Header() http.Header { return w.header }
-func (w *discardWriter) WriteHeader(code int) {
+func (w *captureWriter) Header() http.Header { return w.header }
+func (w *captureWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
 	}
 }
-func (w *discardWriter) Write(b []byte) (int, error) {
+func (w *captureWriter) Write(b []byte) (int, error) {
 	w.WriteHeader(http.StatusOK)
 	return w.body.Write(b)
 }
@@ -337,7 +344,7 @@ func (ui *reviewUI) callAPI(c echo.Context, h echo.HandlerFunc, method, target s
 	if body != nil {
 		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	}
-	w := &discardWriter{header: http.Header{}}
+	w := &captureWriter{header: http.Header{}}
 	sub := ui.s.echo.NewContext(req, w)
 	var names, values []string
 	for k, v := range params {

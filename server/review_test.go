@@ -115,8 +115,8 @@ func TestReviewSignIn(t *testing.T) {
 			if session == nil {
 				t.Fatal("no session cookie")
 			}
-			if !session.HttpOnly || session.SameSite != http.SameSiteStrictMode || session.Path != "/review" || session.Secure != tc.wantSecure {
-				t.Errorf("session cookie HttpOnly=%v SameSite=%v Path=%q Secure=%v; want true, Strict, /review, %v",
+			if !session.HttpOnly || session.SameSite != http.SameSiteLaxMode || session.Path != "/review" || session.Secure != tc.wantSecure {
+				t.Errorf("session cookie HttpOnly=%v SameSite=%v Path=%q Secure=%v; want true, Lax, /review, %v",
 					session.HttpOnly, session.SameSite, session.Path, session.Secure, tc.wantSecure)
 			}
 			if strings.Contains(session.Value, tc.key) {
@@ -201,6 +201,16 @@ func TestReviewDecisionUsesTheAPI(t *testing.T) {
 	}
 	if strings.Contains(body, "7531") {
 		t.Error("the port page shows the PIN")
+	}
+	docLink := regexp.MustCompile(`href="(/review/ports/` + id + `/documents/[^"]+)"`).FindStringSubmatch(body)
+	if docLink == nil {
+		t.Fatal("no document link on the port page")
+	}
+	if rec := rc.do(http.MethodGet, docLink[1], nil, nil); rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Disposition"), "attachment") {
+		t.Errorf("document link %s: %d %q", docLink[1], rec.Code, rec.Header().Get("Content-Disposition"))
+	}
+	if rec := newReviewClient(e).do(http.MethodGet, docLink[1], nil, nil); rec.Code != http.StatusSeeOther {
+		t.Errorf("document link without a session: %d, want a redirect to sign in", rec.Code)
 	}
 	csrf := csrfFrom(t, body)
 	for _, tc := range []struct {

@@ -29,7 +29,7 @@ func (s *Server) routes(e *echo.Echo) {
 	reviewer := allow(RoleReviewer)
 	anyRole := allow(RoleWizard, RoleReviewer)
 
-	api.POST("/extract", handleExtract(s.cfg.Extractor, s.metrics, s.cfg.MaxUpload), wizard)
+	api.POST("/extract", handleExtract(s.reader, s.cfg.MaxUpload), wizard)
 	api.POST("/numbers", handleNumbers(), wizard)
 
 	api.POST("/ports", s.handleCreatePort(), wizard)

@@ -68,6 +68,7 @@ type Server struct {
 	log      *slog.Logger
 	records  records
 	metrics  *metrics
+	reader   *reader
 	pages    *template.Template
 	now      func() time.Time
 	registry *prometheus.Registry
@@ -126,6 +127,7 @@ func New(cfg Config) (*Server, error) {
 		registry: cfg.Registry,
 	}
 	s.metrics = newMetrics(cfg.Registry, cfg.OCR)
+	s.reader = &reader{ex: cfg.Extractor, m: s.metrics, timeout: cfg.RequestTimeout}
 	if cfg.Webhooks != nil {
 		cfg.Webhooks.setOutcome(func(o string) { s.metrics.webhooks.WithLabelValues(o).Inc() })
 	}

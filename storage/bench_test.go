@@ -26,8 +26,8 @@ import (
 //
 // What the layer adds: a SHA-256 of the body (sent as a trailer that the server
 // verifies; bare minio-go signs each chunk with SHA-256 instead, so the hashing cost is
-// similar), a whole-object PUT instead of 16 MiB multipart parts, and on read a SHA-256
-// of everything read. "overwrite" is an unconditional Put of an existing key, which
+// similar), a whole-object PUT instead of 16 MiB multipart parts, and on read a HEAD in
+// parallel with the GET (for the recorded SHA-256) and a SHA-256 of everything read. "overwrite" is an unconditional Put of an existing key, which
 // costs the layer a HEAD first (the retention check). "get-*-vs-hashed" compares with
 // bare minio-go hashing what it reads, which isolates the layer's own cost from the
 // SHA-256 that verifying at read needs anyway.

@@ -1,4 +1,7 @@
-// The storage contract in practice.
+// Package storage keeps portdocs' objects: port records, documents, checks and the
+// timeline. Two backends honour one contract (Store, in storage.go): MinIO for
+// production and a local folder for a developer's machine. Nothing above this package
+// imports minio-go.
 //
 // # Backends
 //
@@ -27,9 +30,15 @@
 //
 //   - Always pass the exact size. Prefer a seekable reader (bytes.Reader, *os.File, a
 //     multipart.File): minio-go can then retry a failed request.
-//   - Records that change (request.json) use read-modify-write: Get or Stat, then Put
+//   - Records that change (port.json) use read-modify-write: Get or Stat, then Put
 //     with IfMatch: info.ETag; on ErrPreconditionFailed re-read and retry or report a
 //     409. Two reviewers can't overwrite each other.
+//   - ETags are opaque; compare them for equality only. The local backend makes a new
+//     one on every write; MinIO's comes from the content, so rewriting identical bytes
+//     keeps it (harmless: nothing was lost).
+//   - An unconditional Put on MinIO reads the current version first (retention check)
+//     and writes conditionally on it; if another writer wins in between it retries,
+//     and with a reader it can't rewind it returns ErrPreconditionFailed instead.
 //   - Documents and events are written with IfNoneMatch: "*" (create-only): that is the
 //     cheapest Put on MinIO (no look-up first) and it never replaces anything.
 //   - Signed LOAs and proof-of-ownership bills are written with Retain: true. Until the

@@ -1,6 +1,3 @@
-// Package storage keeps portdocs' objects: port records, documents, checks and the
-// timeline. Two backends honour one contract: MinIO for production and a local folder
-// for a developer's machine. Nothing above this package imports minio-go.
 package storage
 
 import (

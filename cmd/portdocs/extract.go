@@ -37,15 +37,13 @@ func runExtract(ctx context.Context, args []string, getenv func(string) string, 
 }
 
 // readBill reads and extracts one bill file; its error is the one line the user sees.
-// OCR is used when Tesseract can be started, and skipped (with warnings for scanned
-// pages) when it cannot.
+// OCR starts only when a page or an image needs it, and is skipped (with warnings for
+// scanned pages) when Tesseract cannot be started.
 func readBill(ctx context.Context, name string) (*extract.Extraction, error) {
-	opts := extract.Options{}
-	if ocr, err := extract.NewOCR(extract.OCROptions{}); err == nil {
-		defer ocr.Close()
-		opts.OCR = ocr
-	}
-	ex := extract.New(opts)
+	ex := extract.New(extract.Options{StartOCR: func() (*extract.OCR, error) {
+		return extract.NewOCR(extract.OCROptions{})
+	}})
+	defer ex.Close()
 	data, err := readFileLimited(name, ex.MaxBytes())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", name, billErrorMessage(err))
