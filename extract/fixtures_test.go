@@ -79,72 +79,7 @@ func TestFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatalf("extract: %v", err)
 			}
-			if want.Pages != 0 && x.Pages != want.Pages {
-				t.Errorf("pages = %d, want %d", x.Pages, want.Pages)
-			}
-			f := x.Fields
-			for _, c := range []struct {
-				name string
-				got  *Field[string]
-				want *string
-			}{
-				{"carrier_name", f.CarrierName, want.Fields.CarrierName},
-				{"account_number", f.AccountNumber, want.Fields.AccountNumber},
-				{"account_pin", f.AccountPIN, want.Fields.AccountPIN},
-				{"billing_name", f.BillingName, want.Fields.BillingName},
-				{"business_name", f.BusinessName, want.Fields.BusinessName},
-				{"bill_date", f.BillDate, want.Fields.BillDate},
-			} {
-				switch {
-				case c.want == nil && c.got != nil:
-					t.Errorf("%s = %q, want absent", c.name, c.got.Value)
-				case c.want != nil && c.got == nil:
-					t.Errorf("%s absent, want %q", c.name, *c.want)
-				case c.want != nil && c.got.Value != *c.want:
-					t.Errorf("%s = %q, want %q", c.name, c.got.Value, *c.want)
-				}
-				if c.got != nil {
-					checkFieldEvidence(t, c.name, x, c.got.Page, c.got.BBox, c.got.Confidence, c.got.Source)
-				}
-			}
-			for _, c := range []struct {
-				name string
-				got  *Field[port.Address]
-				want *port.Address
-			}{
-				{"billing_address", f.BillingAddress, want.Fields.BillingAddress},
-				{"service_address", f.ServiceAddress, want.Fields.ServiceAddress},
-			} {
-				switch {
-				case c.want == nil && c.got != nil:
-					t.Errorf("%s = %+v, want absent", c.name, c.got.Value)
-				case c.want != nil && c.got == nil:
-					t.Errorf("%s absent, want %+v", c.name, *c.want)
-				case c.want != nil && c.got.Value != *c.want:
-					t.Errorf("%s = %+v, want %+v", c.name, c.got.Value, *c.want)
-				}
-				if c.got != nil {
-					checkFieldEvidence(t, c.name, x, c.got.Page, c.got.BBox, c.got.Confidence, c.got.Source)
-				}
-			}
-			var got []string
-			for _, p := range x.PhoneNumbers {
-				got = append(got, p.Number)
-				checkFieldEvidence(t, "phone "+p.Number, x, p.Page, p.BBox, p.Confidence, p.Source)
-			}
-			wantNums := append([]string(nil), want.PhoneNumbers...)
-			sort.Strings(got)
-			sort.Strings(wantNums)
-			if !reflect.DeepEqual(got, wantNums) && !(len(got) == 0 && len(wantNums) == 0) {
-				t.Errorf("phone numbers = %v, want %v", got, wantNums)
-			}
-			for _, n := range want.NotCustomerNumbers {
-				for _, g := range got {
-					if g == n {
-						t.Errorf("carrier number %s reported as the customer's", n)
-					}
-				}
-			}
+			compareExpected(t, x, want)
 			compareGolden(t, filepath.Join(dir, "golden.json"), x)
 		})
 	}
@@ -203,5 +138,114 @@ func compareGolden(t *testing.T, path string, x *Extraction) {
 		}
 		t.Errorf("extraction differs from %s at line %d: got %s, want %s; if the change is right, run go test ./extract -run Fixtures -update",
 			path, i+1, line(g), line(w))
+	}
+}
+
+// compareExpected checks every field, the customer's numbers and the evidence of an
+// extraction against a fixture's truth.
+func compareExpected(t *testing.T, x *Extraction, want expectedBill) {
+	t.Helper()
+	if want.Pages != 0 && x.Pages != want.Pages {
+		t.Errorf("pages = %d, want %d", x.Pages, want.Pages)
+	}
+	f := x.Fields
+	for _, c := range []struct {
+		name string
+		got  *Field[string]
+		want *string
+	}{
+		{"carrier_name", f.CarrierName, want.Fields.CarrierName},
+		{"account_number", f.AccountNumber, want.Fields.AccountNumber},
+		{"account_pin", f.AccountPIN, want.Fields.AccountPIN},
+		{"billing_name", f.BillingName, want.Fields.BillingName},
+		{"business_name", f.BusinessName, want.Fields.BusinessName},
+		{"bill_date", f.BillDate, want.Fields.BillDate},
+	} {
+		switch {
+		case c.want == nil && c.got != nil:
+			t.Errorf("%s = %q, want absent", c.name, c.got.Value)
+		case c.want != nil && c.got == nil:
+			t.Errorf("%s absent, want %q", c.name, *c.want)
+		case c.want != nil && c.got.Value != *c.want:
+			t.Errorf("%s = %q, want %q", c.name, c.got.Value, *c.want)
+		}
+		if c.got != nil {
+			checkFieldEvidence(t, c.name, x, c.got.Page, c.got.BBox, c.got.Confidence, c.got.Source)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		got  *Field[port.Address]
+		want *port.Address
+	}{
+		{"billing_address", f.BillingAddress, want.Fields.BillingAddress},
+		{"service_address", f.ServiceAddress, want.Fields.ServiceAddress},
+	} {
+		switch {
+		case c.want == nil && c.got != nil:
+			t.Errorf("%s = %+v, want absent", c.name, c.got.Value)
+		case c.want != nil && c.got == nil:
+			t.Errorf("%s absent, want %+v", c.name, *c.want)
+		case c.want != nil && c.got.Value != *c.want:
+			t.Errorf("%s = %+v, want %+v", c.name, c.got.Value, *c.want)
+		}
+		if c.got != nil {
+			checkFieldEvidence(t, c.name, x, c.got.Page, c.got.BBox, c.got.Confidence, c.got.Source)
+		}
+	}
+	var got []string
+	for _, p := range x.PhoneNumbers {
+		got = append(got, p.Number)
+		checkFieldEvidence(t, "phone "+p.Number, x, p.Page, p.BBox, p.Confidence, p.Source)
+	}
+	wantNums := append([]string(nil), want.PhoneNumbers...)
+	sort.Strings(got)
+	sort.Strings(wantNums)
+	if !reflect.DeepEqual(got, wantNums) && !(len(got) == 0 && len(wantNums) == 0) {
+		t.Errorf("phone numbers = %v, want %v", got, wantNums)
+	}
+	for _, n := range want.NotCustomerNumbers {
+		for _, g := range got {
+			if g == n {
+				t.Errorf("carrier number %s reported as the customer's", n)
+			}
+		}
+	}
+}
+
+// TestFixturesAsOCRWords runs every fixture's words through the finders again the way
+// OCR would give them (no font size, baselines wandering by up to a point, confidence
+// 0.9, source ocr): the finders must not depend on the text layer's precision.
+func TestFixturesAsOCRWords(t *testing.T) {
+	for _, dir := range fixtureBills(t) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			var want expectedBill
+			raw, _ := os.ReadFile(filepath.Join(dir, "expected.json"))
+			if err := json.Unmarshal(raw, &want); err != nil {
+				t.Fatal(err)
+			}
+			data, _ := os.ReadFile(filepath.Join(dir, "bill.pdf"))
+			pages, _, _, err := New(Options{}).readPages(context.Background(), data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for pi := range pages {
+				pages[pi].Source = SourceOCR
+				for wi := range pages[pi].Words {
+					w := &pages[pi].Words[wi]
+					dy := float64((wi*7)%5-2) * 0.5
+					w.BBox[1] += dy
+					w.BBox[3] += dy
+					w.FontSize, w.Confidence = 0, 0.9
+				}
+			}
+			fields, phones, _, err := safeFindFields(pages)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := &Extraction{Pages: len(pages), Method: MethodOCR, Fields: fields, PhoneNumbers: phones}
+			want.Pages = 0
+			compareExpected(t, x, want)
+		})
 	}
 }

@@ -295,7 +295,11 @@ func upDownScore(pts []inkPt, deg float64) float64 {
 		h[i] = max(0, h[i]-floor)
 		peak = max(peak, h[i])
 	}
-	var above, below float64
+	// Each text line votes with its own balance, so one heavy bar or box edge cannot
+	// outweigh the lines of text; lines that are one solid band (rules, bars, capitals
+	// only) have no ascender/descender asymmetry and do not vote.
+	var sum float64
+	votes := 0
 	for i := 0; i < len(h); {
 		if h[i] <= peak*0.03 {
 			i++
@@ -306,35 +310,44 @@ func upDownScore(pts []inkPt, deg float64) float64 {
 			j++
 		}
 		line := h[i:j]
-		if len(line) >= 5 {
-			lp := 0.0
-			for _, v := range line {
-				lp = max(lp, v)
-			}
-			top, bot := -1, -1
-			for k, v := range line {
-				if v >= lp*0.5 {
-					if top < 0 {
-						top = k
-					}
-					bot = k
+		i = j
+		if len(line) < 5 {
+			continue
+		}
+		lp := 0.0
+		for _, v := range line {
+			lp = max(lp, v)
+		}
+		top, bot := -1, -1
+		for k, v := range line {
+			if v >= lp*0.5 {
+				if top < 0 {
+					top = k
 				}
-			}
-			for k, v := range line {
-				switch {
-				case k < top:
-					above += v
-				case k > bot:
-					below += v
-				}
+				bot = k
 			}
 		}
-		i = j
+		if float64(bot-top+1) > 0.75*float64(len(line)) {
+			continue
+		}
+		var above, below float64
+		for k, v := range line {
+			switch {
+			case k < top:
+				above += v
+			case k > bot:
+				below += v
+			}
+		}
+		if above+below > 0 {
+			sum += (above - below) / (above + below)
+			votes++
+		}
 	}
-	if above+below == 0 {
+	if votes == 0 {
 		return 0
 	}
-	return (above - below) / (above + below)
+	return sum / float64(votes)
 }
 
 // rotateSmall turns g by deg degrees about its centre (bilinear, white fill), growing

@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"hash/crc32"
 	"image"
@@ -246,6 +247,7 @@ func TestTIFFPagesAndDPI(t *testing.T) {
 	if len(faxes) == 0 {
 		t.Fatal("no fax fixtures under fixtures/ocr (run go run ./fixtures/ocrgen)")
 	}
+	multi := false
 	for _, f := range faxes {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -255,9 +257,14 @@ func TestTIFFPagesAndDPI(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		if len(pages) < 2 {
-			t.Errorf("%s: %d pages, want a multi-page fax", f, len(pages))
+		var exp struct{ Pages int }
+		if b, err := os.ReadFile(filepath.Join(filepath.Dir(f), "expected.json")); err != nil || json.Unmarshal(b, &exp) != nil {
+			t.Fatalf("%s: no readable expected.json", f)
 		}
+		if len(pages) != exp.Pages {
+			t.Errorf("%s: %d pages, expected.json says %d", f, len(pages), exp.Pages)
+		}
+		multi = multi || len(pages) > 1
 		for i, p := range pages {
 			if p.dpi != 200 {
 				t.Errorf("%s page %d: %v dpi, want 200", f, i+1, p.dpi)
@@ -270,6 +277,9 @@ func TestTIFFPagesAndDPI(t *testing.T) {
 				t.Errorf("%s page %d: %v, want a letter page at 200 dpi", f, i+1, b)
 			}
 		}
+	}
+	if !multi {
+		t.Error("no multi-page fax among the fixtures")
 	}
 }
 

@@ -73,32 +73,27 @@ func groupLines(p Page) []*textLine {
 	center := func(w Word) float64 { return (w.BBox[1] + w.BBox[3]) / 2 }
 	sort.SliceStable(words, func(i, j int) bool { return center(words[i]) < center(words[j]) })
 
+	// Lines by clustering the words' vertical middles: a word joins the line above
+	// it when its middle is within half a height of that line's mean middle. OCR
+	// baselines wander by a point or two, a neighbouring column's line half a line
+	// lower is a different line, and two lines are always more than a height apart.
 	type band struct {
 		top, bot float64
+		sum, h   float64
 		words    []Word
 	}
 	var bands []*band
 	for _, w := range words {
-		c := center(w)
-		var best *band
-		// Same line when the boxes overlap vertically by half the smaller height
-		// and the middle of one lies within the other: accents and descenders move a
-		// box's middle, never by half a line.
-		h := w.BBox[3] - w.BBox[1]
-		for k := len(bands) - 1; k >= 0 && k >= len(bands)-3; k-- {
-			b := bands[k]
-			bh := b.bot - b.top
-			overlap := math.Min(b.bot, w.BBox[3]) - math.Max(b.top, w.BBox[1])
-			if overlap >= 0.5*math.Min(h, bh) && (c > b.top && c < b.bot || (b.top+b.bot)/2 > w.BBox[1] && (b.top+b.bot)/2 < w.BBox[3]) {
-				best = b
-				break
+		c, h := center(w), w.BBox[3]-w.BBox[1]
+		if n := len(bands); n > 0 {
+			b := bands[n-1]
+			if c-b.sum/float64(len(b.words)) <= 0.5*math.Min(h, b.h) {
+				b.words = append(b.words, w)
+				b.sum += c
+				continue
 			}
 		}
-		if best == nil {
-			best = &band{top: w.BBox[1], bot: w.BBox[3]}
-			bands = append(bands, best)
-		}
-		best.words = append(best.words, w)
+		bands = append(bands, &band{top: w.BBox[1], bot: w.BBox[3], sum: c, h: h, words: []Word{w}})
 	}
 	var lines []*textLine
 	for _, b := range bands {

@@ -42,6 +42,13 @@ type OCROptions struct {
 	MaxPagePixels  int64         // pixels of one page [40 million: 11×17 in at 300 dpi is 17 M]
 	MaxTotalPixels int64         // pixels of one document, all pages [250 million]
 	PageTimeout    time.Duration // rendering one PDF page [60 s]
+	// PageSegMode is Tesseract's page segmentation mode [11, sparse text]. Bills are
+	// forms: label and value columns side by side in different sizes. The default
+	// layout analysis (3) joins them into one text line and the recogniser, which
+	// scales a line to one height, turns the smaller half into garbage ("10/03/2026"
+	// read as "eg uiceaeats"). Sparse text finds each run on its own; reading order
+	// does not matter because lines are rebuilt from the word boxes.
+	PageSegMode int
 }
 
 func (o OCROptions) withDefaults() OCROptions {
@@ -68,6 +75,9 @@ func (o OCROptions) withDefaults() OCROptions {
 	}
 	if o.PageTimeout <= 0 {
 		o.PageTimeout = 60 * time.Second
+	}
+	if o.PageSegMode <= 0 {
+		o.PageSegMode = 11
 	}
 	return o
 }
@@ -334,7 +344,7 @@ func (o *OCR) client() (*tessClient, error) {
 func (o *OCR) newClient() (*tessClient, error) {
 	o.newMu.Lock()
 	defer o.newMu.Unlock()
-	c, err := newTessClient(o.opts.Languages, o.opts.TessdataPrefix)
+	c, err := newTessClient(o.opts.Languages, o.opts.TessdataPrefix, o.opts.PageSegMode)
 	if err != nil {
 		return nil, err
 	}

@@ -4,9 +4,10 @@ package extract
 //
 //	OMP_THREAD_LIMIT=1 go test -run '^$' -bench 'OCR' -benchtime 5x ./extract/
 //
-// BenchmarkOCRPage         one 300-dpi bill page: the engine (decode, orientation and
-//                          skew analysis, recognition, boxes) against `tesseract PAGE
-//                          stdout tsv` with OMP_THREAD_LIMIT=1, its fastest setting.
+// BenchmarkOCRPage         one 300-dpi bill page: the engine (decode, despeckle,
+//                          orientation and skew, recognition, boxes) against `tesseract
+//                          PAGE stdout --psm 11 --dpi 300 tsv` (the engine's settings)
+//                          with OMP_THREAD_LIMIT=1, its fastest configuration.
 // BenchmarkOCRScan3Pages   a 3-page image-only PDF end to end (Extract: parse, render,
 //                          OCR, fields) against pdftoppm + tesseract per page, serial.
 // BenchmarkOCRConcurrentRSS  4 concurrent 3-page scans; reports the process's peak RSS
@@ -57,7 +58,8 @@ func benchPage(b *testing.B) (path string, data []byte) {
 }
 
 func tesseractCLI(b *testing.B, ctx context.Context, img string) {
-	cmd := exec.CommandContext(ctx, "tesseract", img, "stdout", "--psm", "3", "--dpi", "300", "tsv")
+	// The engine's settings: sparse-text segmentation (OCROptions.PageSegMode), word TSV.
+	cmd := exec.CommandContext(ctx, "tesseract", img, "stdout", "--psm", "11", "--dpi", "300", "tsv")
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
 	var out bytes.Buffer
 	cmd.Stdout = &out

@@ -1,7 +1,9 @@
 package extract
 
 import (
+	"image"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -87,6 +89,37 @@ func TestExploreDump(t *testing.T) {
 	os.WriteFile("/tmp/ocrx/d1.pgm", encodePGM(uprightAndLevel(g, turn)), 0o644)
 	despeckle(g, 300)
 	os.WriteFile("/tmp/ocrx/d2.pgm", encodePGM(g), 0o644)
-	os.WriteFile("/tmp/ocrx/d3.pgm", encodePGM(uprightAndLevel(g, turn)), 0o644)
-	t.Logf("%+v", turn)
+	turn2 := analyzeLayout(g, 300)
+	os.WriteFile("/tmp/ocrx/d3.pgm", encodePGM(uprightAndLevel(g, turn2)), 0o644)
+	t.Logf("%+v %+v", turn, turn2)
+}
+
+func TestExploreTurns(t *testing.T) {
+	if os.Getenv("OCRTURNS") == "" {
+		t.Skip()
+	}
+	for _, f := range loadOCRFixtures(t) {
+		var imgs []*image.Gray
+		var dpis []float64
+		data, _ := os.ReadFile(f.file)
+		if strings.HasSuffix(f.file, ".pdf") {
+			for p := 1; p <= f.Pages; p++ {
+				g, err := rasterPage(t.Context(), f.file, p, 300, 1e9)
+				if err != nil {
+					t.Fatal(err)
+				}
+				imgs, dpis = append(imgs, g), append(dpis, 300)
+			}
+		} else {
+			pages, _ := imagePages(data, testLimits)
+			for _, p := range pages {
+				img, _ := p.decode()
+				imgs, dpis = append(imgs, orient(toGray(img), p.orientation)), append(dpis, p.dpi)
+			}
+		}
+		for i, g := range imgs {
+			despeckle(g, dpis[i])
+			t.Logf("%s p%d %+v", f.name, i+1, analyzeLayout(g, dpis[i]))
+		}
+	}
 }

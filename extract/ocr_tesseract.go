@@ -26,7 +26,7 @@ var blankPGM = encodePGM(func() *image.Gray {
 	return g
 }())
 
-func newTessClient(langs []string, prefix string) (*tessClient, error) {
+func newTessClient(langs []string, prefix string, psm int) (*tessClient, error) {
 	c := gosseract.NewClient()
 	c.Trim = false
 	if err := c.SetLanguage(langs...); err != nil {
@@ -37,8 +37,8 @@ func newTessClient(langs []string, prefix string) (*tessClient, error) {
 		_ = c.SetTessdataPrefix(prefix)
 	}
 	// Variables are re-applied after Init, so they survive it (SetPageSegMode before
-	// Init would not). PSM 3 is the CLI's default: automatic layout, no OSD.
-	_ = c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(gosseract.PSM_AUTO)))
+	// Init would not). See OCROptions.PageSegMode for the choice of mode.
+	_ = c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(psm))
 	_ = c.SetVariable(gosseract.DEBUG_FILE, "/dev/null")
 	if err := c.SetImageFromBytes(blankPGM); err != nil {
 		c.Close()

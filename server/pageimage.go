@@ -30,9 +30,17 @@ import (
 // (least recently used goes first) and, when a directory is given, on disk, where the
 // name is the content hash so a stale entry cannot exist.
 
-// PageImageDPI is the resolution bills are rendered at for the reviewer: a letter page
-// becomes about 1000 pixels wide, enough to read an account number, small enough to send.
-const PageImageDPI = 120
+// PageImageSide is the longer side, in pixels, of a rendered page: a letter page becomes
+// about 1080×1400, enough to read an account number, small enough to send. Every page is
+// scaled to it whatever its stated size, so a PDF with a 200-inch page cannot make
+// poppler draw a billion pixels; the boxes do not care, they are drawn in points.
+const PageImageSide = 1400
+
+// pixelSize is a page's rendered size in pixels.
+func (s pageSize) pixelSize() (w, h int) {
+	k := PageImageSide / max(s.Width, s.Height, 1)
+	return int(s.Width*k + 0.5), int(s.Height*k + 0.5)
+}
 
 // Bounds on the work one bill may cause.
 const (
@@ -73,7 +81,7 @@ type pageImage struct {
 type PageImages struct {
 	dir      string // disk cache; "" = memory only
 	maxBytes int64
-	dpi      int
+	side     int // PageImageSide
 
 	mu    sync.Mutex
 	used  int64
@@ -101,7 +109,7 @@ func NewPageImages(dir string, maxBytes int64) (*PageImages, error) {
 			return nil, fmt.Errorf("page image cache %s: %w", dir, err)
 		}
 	}
-	return &PageImages{dir: dir, maxBytes: maxBytes, dpi: PageImageDPI, lru: list.New(),
+	return &PageImages{dir: dir, maxBytes: maxBytes, side: PageImageSide, lru: list.New(),
 		items: map[string]*list.Element{}, sizes: map[string][]pageSize{}, sem: make(chan struct{}, 1)}, nil
 }
 
@@ -166,7 +174,7 @@ func (p *PageImages) Page(ctx context.Context, sha, contentType string, n int, l
 	if n < 1 || n > maxRenderPages {
 		return pageImage{}, errNoPageImage
 	}
-	key := fmt.Sprintf("%s-p%d-%d", sha, n, p.dpi)
+	key := fmt.Sprintf("%s-p%d-%d", sha, n, p.side)
 	if img, ok := p.cached(key); ok {
 		return img, nil
 	}
@@ -345,7 +353,7 @@ func (p *PageImages) renderPDF(ctx context.Context, data []byte, n int) (pageIma
 	var img pageImage
 	err := p.withFile(ctx, data, func(ctx context.Context, path string) error {
 		outBase := filepath.Join(filepath.Dir(path), "page")
-		cmd := exec.CommandContext(ctx, "pdftoppm", "-png", "-singlefile", "-r", strconv.Itoa(p.dpi),
+		cmd := exec.CommandContext(ctx, "pdftoppm", "-png", "-singlefile", "-scale-to", strconv.Itoa(p.side),
 			"-f", strconv.Itoa(n), "-l", strconv.Itoa(n), path, outBase)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr

@@ -66,9 +66,9 @@ func (s *Server) signLOAPages(c echo.Context, images *PageImages, r *Record) []p
 	}
 	out := make([]pageView, 0, len(sizes))
 	for i, sz := range sizes {
+		w, h := sz.pixelSize()
 		out = append(out, pageView{N: i + 1, URL: fmt.Sprintf("/sign/%s/loa/pages/%d", c.Param("token"), i+1),
-			Alt:     fmt.Sprintf("Letter of Authorization, page %d of %d", i+1, len(sizes)),
-			WidthPx: int(sz.Width * PageImageDPI / 72), HeightPx: int(sz.Height * PageImageDPI / 72)})
+			Alt: fmt.Sprintf("Letter of Authorization, page %d of %d", i+1, len(sizes)), WidthPx: w, HeightPx: h})
 	}
 	return out
 }

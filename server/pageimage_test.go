@@ -82,9 +82,9 @@ func TestPageImagesRenderPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantW := int(math.Round(sizes[0].Width * PageImageDPI / 72))
-	if img.Width < wantW-2 || img.Width > wantW+2 {
-		t.Errorf("page 1 is %d px wide, want about %d (%.0f pt at %d dpi)", img.Width, wantW, sizes[0].Width, PageImageDPI)
+	wantW, wantH := sizes[0].pixelSize()
+	if max(img.Width, img.Height) != PageImageSide || math.Abs(float64(img.Width-wantW)) > 2 || math.Abs(float64(img.Height-wantH)) > 2 {
+		t.Errorf("page 1 is %dx%d px, want about %dx%d (%v pt scaled to %d px)", img.Width, img.Height, wantW, wantH, sizes[0], PageImageSide)
 	}
 	if _, err := png.DecodeConfig(bytes.NewReader(img.PNG)); err != nil {
 		t.Errorf("page 1 is not a PNG: %v", err)
@@ -193,5 +193,24 @@ func TestSignLOAPages(t *testing.T) {
 				t.Errorf("%s: not a PNG (%v, %q)", tc.target, err, rec.Header().Get("Content-Type"))
 			}
 		}
+	}
+}
+
+// TestPageImagesHugePage: a page that claims to be 200 × 100 inches is drawn at the
+// fixed size, not at its stated size (no pixel bomb).
+func TestPageImagesHugePage(t *testing.T) {
+	testenv.LookTool(t, "pdftoppm")
+	testenv.LookTool(t, "pdfinfo")
+	data := []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
+		"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 14400 7200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+	p, _ := NewPageImages("", 0)
+	load := func() ([]byte, error) { return data, nil }
+	sizes, err := p.Sizes(context.Background(), "huge", "application/pdf", load)
+	if err != nil || len(sizes) != 1 || sizes[0] != (pageSize{14400, 7200}) {
+		t.Fatalf("sizes %v, %v", sizes, err)
+	}
+	img, err := p.Page(context.Background(), "huge", "application/pdf", 1, load)
+	if err != nil || img.Width != PageImageSide || img.Height != PageImageSide/2 {
+		t.Errorf("huge page drawn at %dx%d (%v), want %dx%d", img.Width, img.Height, err, PageImageSide, PageImageSide/2)
 	}
 }

@@ -90,10 +90,10 @@ func (ui *reviewUI) portPage(c echo.Context, r *Record) (map[string]any, error) 
 		pages := make([]pageView, 0, len(sizes))
 		for i, sz := range sizes {
 			n := i + 1
+			w, h := sz.pixelSize()
 			pages = append(pages, pageView{N: n, Alt: fmt.Sprintf("Page %d of %d of the bill", n, len(sizes)),
 				URL:     fmt.Sprintf("%s/ports/%s/bill/%s/pages/%d", reviewPrefix, r.ID, bill.SHA256, n),
-				ViewBox: "0 0 " + pts(sz.Width) + " " + pts(sz.Height), Boxes: boxes[n],
-				WidthPx: int(sz.Width * PageImageDPI / 72), HeightPx: int(sz.Height * PageImageDPI / 72)})
+				ViewBox: "0 0 " + pts(sz.Width) + " " + pts(sz.Height), Boxes: boxes[n], WidthPx: w, HeightPx: h})
 		}
 		data["Pages"], data["Bill"] = pages, bill
 	}

@@ -202,6 +202,10 @@ func TestReviewDecisionUsesTheAPI(t *testing.T) {
 	if strings.Contains(body, "7531") {
 		t.Error("the port page shows the PIN")
 	}
+	// The fake bill is not a drawable PDF: the page says so and still works.
+	if !strings.Contains(body, "cannot be shown here") {
+		t.Error("an undrawable bill gives no notice on the port page")
+	}
 	docLink := regexp.MustCompile(`href="(/review/ports/` + id + `/documents/[^"]+)"`).FindStringSubmatch(body)
 	if docLink == nil {
 		t.Fatal("no document link on the port page")

@@ -336,35 +336,40 @@ func (m *MinIO) Get(ctx context.Context, key string) (io.ReadCloser, ObjectInfo,
 
 // open starts the GET and, alongside it, a HEAD for the recorded SHA-256. Asking the
 // GET itself for the checksum (x-amz-checksum-mode) made MinIO serve a 20 MB body
-// about 15 ms slower; the HEAD in parallel costs no wait. If the two saw different
-// versions (a write landed in between), it tries again.
+// about 15 ms slower, and the HEAD in parallel costs no wait. If the two saw different
+// versions (a write landed in between), it falls back to that single, consistent GET.
 func (m *MinIO) open(ctx context.Context, key string) (io.ReadCloser, ObjectInfo, error) {
 	type head struct {
 		info ObjectInfo
 		err  error
 	}
-	for attempt := 1; ; attempt++ {
-		hc := make(chan head, 1)
-		go func() {
-			info, err := m.stat(ctx, key)
-			hc <- head{info, err}
-		}()
-		body, oi, _, err := m.core.GetObject(ctx, m.cfg.Bucket, key, minio.GetObjectOptions{})
-		h := <-hc
-		if err != nil {
-			return nil, ObjectInfo{}, err
-		}
-		if h.err == nil && h.info.ETag == oi.ETag && h.info.Size == oi.Size {
-			return body, h.info, nil
-		}
-		body.Close()
-		if h.err != nil && !errors.Is(h.err, ErrNotFound) {
-			return nil, ObjectInfo{}, h.err
-		}
-		if attempt == 3 {
-			return nil, ObjectInfo{}, fmt.Errorf("%w: %s changed during every read attempt", ErrUnavailable, key)
-		}
+	hc := make(chan head, 1)
+	go func() {
+		info, err := m.stat(ctx, key)
+		hc <- head{info, err}
+	}()
+	body, oi, _, err := m.core.GetObject(ctx, m.cfg.Bucket, key, minio.GetObjectOptions{})
+	h := <-hc
+	if err != nil {
+		return nil, ObjectInfo{}, err
 	}
+	if h.err == nil && h.info.ETag == oi.ETag && h.info.Size == oi.Size {
+		return body, h.info, nil
+	}
+	body.Close()
+	if h.err != nil && !errors.Is(h.err, ErrNotFound) {
+		return nil, ObjectInfo{}, h.err
+	}
+	body, oi, _, err = m.core.GetObject(ctx, m.cfg.Bucket, key, minio.GetObjectOptions{Checksum: true})
+	if err != nil {
+		return nil, ObjectInfo{}, err
+	}
+	info, err := m.info(key, oi)
+	if err != nil {
+		body.Close()
+		return nil, ObjectInfo{}, err
+	}
+	return body, info, nil
 }
 
 // Stat describes an object (a HEAD request).

@@ -20,9 +20,12 @@ func (m *MinIO) translate(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
 	}
+	for _, known := range []error{ErrNotFound, ErrPreconditionFailed, ErrRetained, ErrUnavailable, ErrIntegrity, ErrInvalidKey, ErrShortBody} {
+		if errors.Is(err, known) {
+			return err // already translated (or ours from the start)
+		}
+	}
 	switch {
-	case errors.Is(err, ErrShortBody), errors.Is(err, ErrIntegrity):
-		return err
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(context.Cause(ctx), context.DeadlineExceeded):
 		return fmt.Errorf("%w: %w: no answer from %s in time (%v)", ErrUnavailable, context.DeadlineExceeded, m.cfg.Endpoint, err)
 	case ctx.Err() == context.Canceled || errors.Is(err, context.Canceled):
