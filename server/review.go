@@ -114,11 +114,8 @@ const sessionCtxKey = "portdocs.review_session"
 
 // reviewRoutes registers the reviewer's pages. Called once from routes.go.
 func (s *Server) reviewRoutes(e *echo.Echo) {
-	images, err := NewPageImages("", 0) // memory only: cannot fail
-	if err != nil {
-		panic(err)
-	}
-	ui := &reviewUI{s: s, images: images, checkKey: authenticate(s.cfg.APIKeys),
+	// The page images are the server's one cache, shared with the signer's LOA pages.
+	ui := &reviewUI{s: s, images: s.pageImages, checkKey: authenticate(s.cfg.APIKeys),
 		sessions: &sessions{now: time.Now, m: map[string]*reviewSession{}}}
 	e.GET(reviewPrefix+"/static/*", handleReviewStatic())
 	g := e.Group(reviewPrefix, reviewHeaders, ui.htmlErrors)

@@ -20,6 +20,7 @@ func (s *Server) routes(e *echo.Echo) {
 	sign.GET("/:token", s.handleSignPage())
 	sign.POST("/:token", s.handleSign())
 	sign.GET("/:token/loa.pdf", s.handleSignLOA())
+	sign.GET("/:token/loa/pages/:page", s.handleSignLOAPage(s.pageImages))
 	sign.GET("/:token/bill", s.handleBillPage())
 	sign.POST("/:token/bill", s.handleBillUpload())
 

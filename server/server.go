@@ -72,6 +72,9 @@ type Server struct {
 	pages    *template.Template
 	now      func() time.Time
 	registry *prometheus.Registry
+	// pageImages renders and caches document pages for both the reviewer's bill pages
+	// and the signer's LOA pages: one cache, one poppler at a time.
+	pageImages *PageImages
 }
 
 // New checks cfg and builds the server with every route registered.
@@ -118,13 +121,20 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Config names no data folder, so the cache lives in memory (it is only a cache:
+	// a restart re-renders on demand).
+	images, err := NewPageImages("", 0)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
-		cfg:      cfg,
-		log:      cfg.Logger.With(slog.String("component", "server")),
-		records:  records{store: cfg.Store},
-		pages:    pages,
-		now:      cfg.Now,
-		registry: cfg.Registry,
+		cfg:        cfg,
+		log:        cfg.Logger.With(slog.String("component", "server")),
+		records:    records{store: cfg.Store},
+		pages:      pages,
+		now:        cfg.Now,
+		registry:   cfg.Registry,
+		pageImages: images,
 	}
 	s.metrics = newMetrics(cfg.Registry, cfg.OCR)
 	s.reader = &reader{ex: cfg.Extractor, m: s.metrics, timeout: cfg.RequestTimeout}

@@ -85,15 +85,32 @@ func (s *Server) signContext(c echo.Context) (*loa.Signing, string, *Record, err
 	return sg, etag, r, nil
 }
 
+// maxListedNumbers bounds the numbers listed on the signer's page itself: a bulk order
+// may carry thousands, which the letter lists in full.
+const maxListedNumbers = 50
+
 func (s *Server) pageData(c echo.Context, sg *loa.Signing, r *Record) map[string]any {
 	token := c.Param("token")
+	listed := r.Request.Numbers
+	if len(listed) > maxListedNumbers {
+		listed = listed[:maxListedNumbers]
+	}
 	return map[string]any{
 		"Token": token, "Signer": sg.Signer.FullName, "Carrier": r.Request.CarrierName,
 		"Customer": strings.TrimSpace(r.Request.Customer.FirstName + " " + r.Request.Customer.LastName),
 		"Business": r.Request.Customer.BusinessName, "Numbers": r.Request.Numbers,
+		"ListedNumbers": listed, "MoreNumbers": len(r.Request.Numbers) - len(listed),
 		"ExpiresAt": sg.ExpiresAt, "LOAURL": "/sign/" + token + "/loa.pdf", "Status": r.Status,
 		"BillURL": "/sign/" + token + "/bill",
 	}
+}
+
+// signFormData is pageData plus the letter as page images, for sign.html only: a phone
+// does not draw the PDF inline, so the page shows the images and keeps the PDF link.
+func (s *Server) signFormData(c echo.Context, sg *loa.Signing, r *Record) map[string]any {
+	data := s.pageData(c, sg, r)
+	data["LOAPages"] = s.signLOAPages(c, s.pageImages, r)
+	return data
 }
 
 func signedOrLater(st Status) bool {
@@ -117,7 +134,7 @@ func (s *Server) handleSignPage() echo.HandlerFunc {
 			// The page still works; only this "opened" line of the audit is lost.
 			s.log.WarnContext(c.Request().Context(), "record signing opened", slog.String("port_id", r.ID), slog.String("error", err.Error()))
 		}
-		return s.renderPage(c, http.StatusOK, "sign.html", s.pageData(c, sg, r))
+		return s.renderPage(c, http.StatusOK, "sign.html", s.signFormData(c, sg, r))
 	}
 }
 
@@ -160,13 +177,16 @@ func (s *Server) handleSign() echo.HandlerFunc {
 		data := s.pageData(c, sg, r)
 		fullName := strings.TrimSpace(c.FormValue("full_name"))
 		consent := c.FormValue("consent") == "yes"
-		data["FullName"] = fullName
+		data["FullName"], data["Consent"] = fullName, consent
+		// The form comes back with what the signer gave (the tick too) and the error
+		// tied to its field, which takes the focus.
 		formError := func(err error) error {
 			e := classify(err)
 			if e.Status != http.StatusUnprocessableEntity {
 				return err
 			}
-			data["Error"] = e.Message
+			data["Error"], data["ErrorField"] = e.Message, e.Field
+			data["LOAPages"] = s.signLOAPages(c, s.pageImages, r)
 			return s.renderPage(c, http.StatusUnprocessableEntity, "sign.html", data)
 		}
 		var png []byte

@@ -68,6 +68,11 @@ func multipartFile(name string, data []byte) (string, []byte) {
 // extract is POST /v1/extract; pages come from the Extraction.
 func (c *client) extract(ctx context.Context, kind string, d doc) result {
 	ct, body := multipartFile("bill", d.data)
+	return c.extractBody(ctx, kind, ct, body)
+}
+
+// extractBody posts a ready multipart body (shared, read-only, by concurrent calls).
+func (c *client) extractBody(ctx context.Context, kind, ct string, body []byte) result {
 	r, data := c.do(ctx, kind, http.MethodPost, "/v1/extract", ct, body, true)
 	if r.status == http.StatusOK {
 		var x struct{ Pages int }
