@@ -137,7 +137,9 @@ func phoneBoundary(s string, start, end int) bool {
 			return false
 		}
 	}
-	if start >= 2 && s[start-1] == ' ' {
+	// A number starting "+1" or "(" begins there; otherwise a digit group just before
+	// it means it is the tail of a longer number.
+	if start >= 2 && s[start-1] == ' ' && s[start] != '+' && s[start] != '(' {
 		ts := tokens(s[:start-1])
 		if len(ts) > 0 {
 			p := ts[len(ts)-1].text

@@ -146,6 +146,7 @@ func TestFindPhones(t *testing.T) {
 		{"not inside an account number", "Account Number: 287 654 3210 987", nil},
 		{"not a ZIP or a date", "BALTIMORE, MD 21201-1234  10/03/2026", nil},
 		{"deduplicated", "410-555-0142\n(410) 555-0142", []string{"+14105550142"}},
+		{"after an extension number", "Ext 101 +1 201 555 0112\tBusiness Premium\t$29.99", []string{"+12015550112"}},
 		{"spaces around dashes, as OCR reads them", "Line 410 - 555-0142", []string{"+14105550142"}},
 		{"toll-free line of the account", "Toll-free number\t+1 (888) 555-0163\t$4.99\nSupport: 1-888-898-4591", []string{"+18885550163"}},
 	} {
@@ -252,6 +253,9 @@ func TestFindAddresses(t *testing.T) {
 		{"carrier's return address without a name is not preferred",
 			"PO BOX 6463\nCAROL STREAM, IL 60197-6463\n\n\nBOB SMITH\n4 PINE RD\nAMES, IA 50010",
 			want{billing: addr("4 PINE RD", "", "AMES", "IA", "50010"), name: "BOB SMITH"}},
+		{"ATTN as OCR misreads it",
+			"ROJAS & SONS LANDSCAPING LLC\nATIN: JOSE M ROJAS\n3901 W CAMELBACK RD\nFL 2\nPHOENIX AZ 85019-2314",
+			want{billing: addr("3901 W CAMELBACK RD", "FL 2", "PHOENIX", "AZ", "85019-2314"), name: "JOSE M ROJAS", business: "ROJAS & SONS LANDSCAPING LLC"}},
 		{"block beside another column",
 			"ACME LLC\tAccount Number: 1234 5678\nATTN: Jane Doe\tBill Date: Oct 3, 2026\n1 MAIN ST FL 2\nDOVER, DE 19901",
 			want{billing: addr("1 MAIN ST", "FL 2", "DOVER", "DE", "19901"), name: "Jane Doe", business: "ACME LLC"}},

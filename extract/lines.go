@@ -201,10 +201,12 @@ func (s *textSeg) left() *textSeg {
 }
 
 // below returns the first segment under s that starts near s's left edge (or overlaps
-// it horizontally when loose), within maxLines lines and a gap of a few line heights.
+// it horizontally when loose), no more than a blank line's height lower.
 func (lay *docLayout) below(s *textSeg, loose bool) *textSeg {
 	lines := lay.lines[s.page-1]
-	for li := s.line.index + 1; li < len(lines) && li <= s.line.index+2; li++ {
+	// Lines of other columns may sit between (their baselines differ): look past them
+	// while the gap stays within a blank line.
+	for li := s.line.index + 1; li < len(lines) && li <= s.line.index+5; li++ {
 		l := lines[li]
 		if l.top-s.bbox[3] > 1.6*s.size {
 			return nil
@@ -224,7 +226,7 @@ func (lay *docLayout) below(s *textSeg, loose bool) *textSeg {
 // above is the mirror of below for left-aligned blocks.
 func (lay *docLayout) above(s *textSeg) *textSeg {
 	lines := lay.lines[s.page-1]
-	for li := s.line.index - 1; li >= 0 && li >= s.line.index-2; li-- {
+	for li := s.line.index - 1; li >= 0 && li >= s.line.index-5; li-- {
 		l := lines[li]
 		if s.bbox[1]-l.bot > 1.6*s.size {
 			return nil

@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/portdocs/portdocs/internal/testenv"
@@ -77,6 +78,7 @@ func BenchmarkOCRPage(b *testing.B) {
 	path, data := benchPage(b)
 	ctx := context.Background()
 	b.Run("engine", func(b *testing.B) {
+		defer startCPU(false).report(b)
 		for b.Loop() {
 			pages, err := o.Image(ctx, data)
 			if err != nil {
@@ -88,6 +90,7 @@ func BenchmarkOCRPage(b *testing.B) {
 		}
 	})
 	b.Run("tesseract-cli", func(b *testing.B) {
+		defer startCPU(true).report(b)
 		for b.Loop() {
 			tesseractCLI(b, ctx, path)
 		}
@@ -105,6 +108,7 @@ func BenchmarkOCRScan3Pages(b *testing.B) {
 	ctx := context.Background()
 	ex := New(Options{OCR: o})
 	b.Run("engine-extract", func(b *testing.B) {
+		defer startCPU(false).report(b)
 		for b.Loop() {
 			x, err := ex.Extract(ctx, pdf)
 			if err != nil {
@@ -117,6 +121,7 @@ func BenchmarkOCRScan3Pages(b *testing.B) {
 	})
 	b.Run("pdftoppm+tesseract-cli-serial", func(b *testing.B) {
 		dir := b.TempDir()
+		defer startCPU(true).report(b)
 		for b.Loop() {
 			for p := 1; p <= 3; p++ {
 				base := filepath.Join(dir, "p"+strconv.Itoa(p))
@@ -128,6 +133,34 @@ func BenchmarkOCRScan3Pages(b *testing.B) {
 			}
 		}
 	})
+}
+
+// cpuMeter reports CPU seconds per op (user+system) of this process (the engine) or of
+// its finished children (the CLI): unlike ns/op it does not grow when other work
+// shares the machine, so engine and CLI stay comparable on a busy host.
+type cpuMeter struct {
+	who   int
+	start float64
+}
+
+func cpuNow(who int) float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(who, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+func startCPU(children bool) cpuMeter {
+	who := syscall.RUSAGE_SELF
+	if children {
+		who = syscall.RUSAGE_CHILDREN
+	}
+	return cpuMeter{who, cpuNow(who)}
+}
+
+func (m cpuMeter) report(b *testing.B) {
+	b.ReportMetric((cpuNow(m.who)-m.start)/float64(b.N), "cpu-s/op")
 }
 
 // vmHWM is the process's peak resident set size in bytes, from /proc/self/status.

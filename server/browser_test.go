@@ -67,12 +67,70 @@ func TestBrowserSignAndReview(t *testing.T) {
 		b.t = t
 		b.viewport(375, 812, true)
 		b.do("open signing link", chromedp.Navigate(link.SigningURL), chromedp.WaitVisible(chromedp.CSS(`#full_name`)))
+		// The letter itself is readable on the phone: drawn as page images (a PDF
+		// iframe shows an empty dark box there), loaded, visible and as wide as the text.
+		b.waitFor("LOA page image loaded", `(() => { const i = document.querySelector('.loa-pages img');
+			return !!i && i.complete && i.naturalWidth > 0; })()`)
+		type shown struct {
+			Count, NaturalWidth, Width, Height, Left, Right, Inner float64
+			Display, Visibility                                    string
+		}
+		img := eval[shown](b, "measure the LOA page image", `(() => {
+			const all = document.querySelectorAll('.loa-pages img'), i = all[0], r = i.getBoundingClientRect(), st = getComputedStyle(i);
+			return {count: all.length, naturalWidth: i.naturalWidth, width: r.width, height: r.height, left: r.left, right: r.right,
+				inner: window.innerWidth, display: st.display, visibility: st.visibility}; })()`)
+		switch {
+		case img.Display == "none" || img.Visibility != "visible":
+			t.Errorf("the LOA page image is hidden (display %s, visibility %s)", img.Display, img.Visibility)
+		case img.Width < img.Inner*0.8 || img.Left < 0 || img.Right > img.Inner+1:
+			t.Errorf("the LOA page image is %v px wide at x %v..%v in a %v px viewport; want nearly the full width, inside it", img.Width, img.Left, img.Right, img.Inner)
+		case img.Height < img.Width:
+			t.Errorf("the LOA page image is %vx%v px; a letter page is taller than wide", img.Width, img.Height)
+		}
+		if img.NaturalWidth < img.Width {
+			t.Errorf("the LOA page image is drawn at %v px from %v px; blurry on a phone", img.Width, img.NaturalWidth)
+		}
+		// The numbers being moved are on the page itself, not only inside the letter.
+		pageText := eval[string](b, "signing page text", `document.querySelector('main').innerText`)
+		numbers, _ := req["numbers"].([]any)
+		for i, n := range numbers {
+			num, _ := n.(map[string]any)["number"].(string)
+			if i < maxListedNumbers && !strings.Contains(pageText, num) {
+				t.Errorf("the signing page does not list the number %q", num)
+			}
+		}
+		if name := eval[string](b, "signature pad name", `(() => { const p = document.querySelector('#pad'), l = document.getElementById(p.getAttribute('aria-labelledby'));
+			return p.getAttribute('role') === 'img' && l ? l.textContent : ''; })()`); !strings.Contains(name, "signature") {
+			t.Errorf("the signature pad's accessible name is %q; want one naming the signature", name)
+		}
 		b.noHorizontalScroll("signing page")
 		b.everyControlLabelled("signing page")
 		b.screenshot("sign-phone")
 
+		// A wrong name comes back with the tick kept, the error tied to the name field
+		// and the focus on it.
+		b.do("sign with a wrong name",
+			chromedp.Click(chromedp.CSS(`#consent`)),
+			chromedp.SendKeys(chromedp.CSS(`#full_name`), "Somebody Else"),
+			chromedp.Click(chromedp.CSS(`form button[type=submit]`)))
+		b.waitFor("form error", `document.readyState === 'complete' && !!document.querySelector('#form-error')`)
+		type formState struct {
+			Consent                bool
+			Invalid, DescBy, Focus string
+		}
+		fs := eval[formState](b, "form after the error", `(() => { const n = document.querySelector('#full_name');
+			return {consent: document.querySelector('#consent').checked, invalid: n.getAttribute('aria-invalid') || '',
+				descBy: n.getAttribute('aria-describedby') || '', focus: document.activeElement ? document.activeElement.id : ''}; })()`)
+		if want := (formState{true, "true", "form-error", "full_name"}); fs != want {
+			t.Errorf("after a wrong name the form is %+v, want %+v (tick kept, name marked invalid, described by the error, focused)", fs, want)
+		}
+		if st := srv.portStatus(t, id); st != StatusAwaitingSignature {
+			t.Fatalf("a refused signature moved the port to %s", st)
+		}
+
+		b.do("reopen the link", chromedp.Navigate(link.SigningURL), chromedp.WaitVisible(chromedp.CSS(`#full_name`)))
 		b.do("consent and type the name",
-			chromedp.Click(chromedp.CSS(`input[name=consent]`)),
+			chromedp.Click(chromedp.CSS(`#consent`)),
 			chromedp.SendKeys(chromedp.CSS(`#full_name`), signerName))
 		drew := eval[bool](b, "find the signature pad", `!!document.querySelector('canvas')`)
 		if drew {
@@ -88,6 +146,9 @@ func TestBrowserSignAndReview(t *testing.T) {
 		b.do("sign", chromedp.Click(chromedp.CSS(`form button[type=submit]`)))
 		b.waitFor("signed page", `document.readyState === 'complete' && !document.querySelector('#full_name')`)
 		b.noHorizontalScroll("signed page")
+		if !eval[bool](b, "confirmation is a status", `!!document.querySelector('main [role=status]')`) {
+			t.Error("the signed page's confirmation is not announced (no role=status inside main)")
+		}
 		b.screenshot("signed-phone")
 
 		if st := srv.portStatus(t, id); st != StatusSigned {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 )
@@ -241,7 +242,19 @@ func (b *bench) bigPhase(ctx context.Context) error {
 // incompressible bytes that brings the file to size: the service must read, hold and
 // parse all of it, as with a large scanned bill.
 func bigPDF(size int64) []byte {
-	content := "BT /F1 12 Tf 72 720 Td (Example Telecom  Account Number: 555 0100 0142) Tj ET"
+	// A full page of bill text, so the extractor trusts the text layer and the phase
+	// measures uploads and parsing, not OCR.
+	var page strings.Builder
+	page.WriteString("BT /F1 10 Tf 72 740 Td 13 TL\n")
+	for _, l := range []string{"Example Telecom Business Services", "Account Number: 555 0100 0142", "Bill Date: Oct 3, 2026",
+		"JANE Q DOE", "ACME PLUMBING & HEATING LLC", "1234 N MAIN ST STE 200", "BALTIMORE, MD 21201-1234"} {
+		fmt.Fprintf(&page, "(%s) '\n", l)
+	}
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&page, "(Line 410-555-01%02d  Business line  Monthly charges  $%d.%02d) '\n", i, 20+i, i)
+	}
+	page.WriteString("ET")
+	content := page.String()
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -38,9 +38,11 @@ func TestServiceKilledMidUpload(t *testing.T) {
 	// Half-sent uploads: headers and half the multipart body, then silence. These are
 	// in the middle of their upload when the process dies.
 	var halfOpen []net.Conn
+	halfSHA := map[string]bool{}
 	for i := 0; i < 3; i++ {
-		c := halfUpload(t, svc.URL, signed[i%workers], uniqueBill(bills, 9000+i))
-		halfOpen = append(halfOpen, c)
+		bill := uniqueBill(bills, 9000+i)
+		halfSHA[sha256Hex(bill)] = true
+		halfOpen = append(halfOpen, halfUpload(t, svc.URL, signed[i%workers], bill))
 	}
 	defer func() {
 		for _, c := range halfOpen {
@@ -134,6 +136,11 @@ func TestServiceKilledMidUpload(t *testing.T) {
 			}
 			if r := do(vctx, http.MethodGet, svc2.URL+"/v1/ports/"+id+"/check", wizardKey, "", nil); r.Status != http.StatusOK {
 				t.Errorf("port %s: latest check unreadable: %v", id, r)
+			}
+		}
+		for _, d := range v.Documents {
+			if halfSHA[d.SHA256] {
+				t.Errorf("port %s lists %s, a bill whose upload never finished", id, d.Name)
 			}
 		}
 		if v.Status != "draft" && !hasDoc(v, "loa", "") {
