@@ -66,6 +66,7 @@ func findFields(lay *docLayout) (Fields, []PhoneNumber, []string) {
 }
 
 var nameLabelRule = labelRule{
+	hints: []string{"name"},
 	label: regexp.MustCompile(`(?i)\b(?:account|customer|company|business|billing)\s+name\b`),
 	value: func(s string) int {
 		t := strings.TrimSpace(s)

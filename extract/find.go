@@ -59,6 +59,7 @@ func roundBox(b BBox) BBox {
 // segment to its right (a value box), or in the segment below it. value reads a value
 // at the start of a string and returns its length (0: none).
 type labelRule struct {
+	hints   []string // lower-case words one of which every label contains: a cheap test first
 	label   *regexp.Regexp
 	exclude *regexp.Regexp // matched against the text before the label: a qualifier that makes it another label
 	value   func(s string) int
@@ -71,6 +72,9 @@ var labelTrail = regexp.MustCompile(`^[\s:#.\-–—=|¦]*`) // "|": a table rul
 func (r labelRule) find(lay *docLayout) []hit {
 	var hits []hit
 	for _, s := range lay.segs {
+		if !containsAny(s.lower, r.hints) {
+			continue
+		}
 		for _, m := range r.label.FindAllStringIndex(s.text, -1) {
 			if m[0] > 0 && !isBoundary(s.text, m[0]-1) {
 				continue
@@ -157,3 +161,15 @@ func alnumUpper(s string) string {
 var maskRe = regexp.MustCompile(`[*•●∙xX]{3,}|\*`)
 
 func isMasked(s string) bool { return maskRe.MatchString(s) }
+
+func containsAny(s string, subs []string) bool {
+	if len(subs) == 0 {
+		return true
+	}
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}

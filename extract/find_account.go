@@ -11,6 +11,7 @@ import (
 // stub) wins over one printed once.
 
 var accountRule = labelRule{
+	hints: []string{"acc", "ban"},
 	label: regexp.MustCompile(`(?i)(?:(?:billing|customer|master|main|wireless|your|service)\s+)?` +
 		`(?:account|acct\.?)\s*(?:number|num\b\.?|no\b\.?|nbr\b\.?|#|id\b)|\bBAN\b|\baccount\s*:`),
 	exclude: regexp.MustCompile(`(?i)\b(?:invoice|statement|order|reference|confirmation|ticket|case|bank|card|routing|sub|previous|old|prior|other|new)[\s\-]*$`),

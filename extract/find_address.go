@@ -106,13 +106,12 @@ func isStreetLine(s string) bool {
 }
 
 type addrBlock struct {
-	addr       port.Address
-	names      []*textSeg // name lines, top to bottom
-	lines      []*textSeg // street .. city
-	label      string     // "service", "billing", "remit" or ""
-	remittance bool
-	page       int
-	top        float64
+	addr  port.Address
+	names []*textSeg // name lines, top to bottom
+	lines []*textSeg // street .. city
+	label string     // "service", "billing", "remit" or ""
+	page  int
+	top   float64
 }
 
 // findBlocks finds every address block on every page.
@@ -120,6 +119,9 @@ func findBlocks(lay *docLayout) []*addrBlock {
 	var out []*addrBlock
 	for _, s := range lay.segs {
 		text := strings.TrimSpace(s.text)
+		if len(text) < 8 || !isDigit(text[len(text)-1]) {
+			continue // every address ends with its ZIP
+		}
 		label := ""
 		if m := anyLabelRe.FindStringIndex(text); m != nil {
 			// "Service Address: BALTIMORE, MD 21202" - read past a label on the line.
@@ -371,11 +373,13 @@ func (b *addrBlock) people() (person, business *textSeg, personText string) {
 	return person, business, personText
 }
 
+var stateZIPTail = regexp.MustCompile(`,?\s+([A-Z]{2})\.?,?\s+(\d{5}(?:-\d{4})?)$`)
+
 // parseOneLine reads "STREET[, UNIT], CITY, ST ZIP" printed on one line.
 func parseOneLine(s string) (port.Address, bool) {
 	var a port.Address
 	s = strings.TrimSpace(s)
-	tail := regexp.MustCompile(`,?\s+([A-Z]{2})\.?,?\s+(\d{5}(?:-\d{4})?)$`).FindStringSubmatchIndex(s)
+	tail := stateZIPTail.FindStringSubmatchIndex(s)
 	if tail == nil || !states[s[tail[2]:tail[3]]] {
 		return a, false
 	}

@@ -78,6 +78,9 @@ func findPhones(lay *docLayout, skip []span) []PhoneNumber {
 	var out []PhoneNumber
 	seen := map[string]bool{}
 	for _, s := range lay.segs {
+		if countDigits(s.text) < 10 {
+			continue
+		}
 		for _, m := range phoneRe.FindAllStringIndex(s.text, -1) {
 			start, end := m[0], m[1]
 			if !phoneBoundary(s.text, start, end) || overlapsAny(skip, s, start, end) {

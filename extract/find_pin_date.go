@@ -12,6 +12,7 @@ import (
 // field stays absent and a warning says why.
 
 var pinRule = labelRule{
+	hints: []string{"pin", "pass", "security"},
 	label: regexp.MustCompile(`(?i)(?:(?:account|security|port[- ]?out|transfer|number\s+transfer|wireless|customer)\s+)?` +
 		`(?:pin|passcode|pass\s+code|security\s+code)\b(?:\s*(?:number|#|code)\b)?`),
 	value: pinValue,
@@ -61,6 +62,7 @@ func findPIN(lay *docLayout) (*Field[string], []string) {
 // period is not the bill date.
 
 var billDateRule = labelRule{
+	hints: []string{"date", "issued", "prepared"},
 	label: regexp.MustCompile(`(?i)\b(?:bill(?:ing)?\s+(?:issue\s+|cycle\s+|close\s+)?date|statement\s+(?:closing\s+)?date|invoice\s+date|` +
 		`date\s+of\s+(?:bill|statement|invoice)|bill\s+issued(?:\s+on)?|issue\s+date|date\s+issued|issued\s+on|closing\s+date|` +
 		`bill\s+prepared(?:\s+on)?|date\s+prepared|statement\s+issued)\b`),

@@ -46,6 +46,7 @@ func TestFindAccount(t *testing.T) {
 			"Account Number: 111 222 3333"}, "111 222 3333"},
 		{"account summary is no label", []string{"Account Summary\n$123.45"}, nil},
 		{"bare account label with a box", []string{"Account:\t0398 77162 01"}, "0398 77162 01"},
+		{"header table: labels above values", []string{"Account Number\tBill Date\n287 654 3210 987\tOct 3, 2026"}, "287 654 3210 987"},
 		{"account ID", []string{"Account ID: 5-KD7T4M2Q"}, "5-KD7T4M2Q"},
 		{"order number is not it", []string{"Order Number: 55510023"}, nil},
 	} {
@@ -116,6 +117,7 @@ func TestFindBillDate(t *testing.T) {
 		{"due date beside", "Due Date: Oct 28, 2026\tBill Date: Oct 3, 2026", "2026-10-03"},
 		{"impossible date", "Bill Date: 02/31/2026", nil},
 		{"table rule read as a bar", "Statement Date: | October 03, 2026", "2026-10-03"},
+		{"header table: labels above values", "Account Number\tBill Date\n287 654 3210 987\tOct 3, 2026", "2026-10-03"},
 		{"unlabelled date in the header", "Optimum Business\tOctober 3, 2026\nAcct #: 07876-543210", "2026-10-03"},
 		{"billing period is not the bill date", "Billing Period:\tSep 3 - Oct 2, 2026", nil},
 		{"due date in the header is not it", "Payment due\tOct 22, 2026", nil},

@@ -29,7 +29,8 @@ type textSeg struct {
 	line   *textLine
 	words  []Word
 	text   string
-	starts []int // byte offset of each word in text
+	lower  string // text with ASCII letters lowered (same offsets), for quick tests
+	starts []int  // byte offset of each word in text
 	bbox   BBox
 	size   float64 // median word height (font size when known)
 	conf   float64 // lowest word confidence
@@ -148,6 +149,7 @@ func newSegment(page int, l *textLine, ws []Word) *textSeg {
 	sort.Float64s(sizes)
 	s.size = sizes[len(sizes)/2]
 	s.text = b.String()
+	s.lower = asciiLower(s.text)
 	return s
 }
 

@@ -35,7 +35,7 @@ import (
 type OCROptions struct {
 	Workers        int           // pages OCR'd at once [runtime.NumCPU()]
 	QueueLen       int           // pages admitted beyond the workers before ErrOCRBusy [4×Workers]
-	Languages      []string      // Tesseract languages ["eng"]
+	Languages      []string      // Tesseract models [Latin, else eng when it is not installed]
 	TessdataPrefix string        // directory holding the *.traineddata files [Tesseract's own]
 	DPI            float64       // resolution PDF pages are rendered at [300]
 	MaxPages       int           // pages per document [50]
@@ -57,9 +57,6 @@ func (o OCROptions) withDefaults() OCROptions {
 	}
 	if o.QueueLen <= 0 {
 		o.QueueLen = 4 * o.Workers
-	}
-	if len(o.Languages) == 0 {
-		o.Languages = []string{"eng"}
 	}
 	if o.DPI <= 0 {
 		o.DPI = 300
@@ -115,12 +112,31 @@ func NewOCR(opts OCROptions) (*OCR, error) {
 		idle:    make(chan *tessClient, opts.Workers),
 	}
 	c, err := o.newClient()
+	if err != nil && len(opts.Languages) == 0 {
+		// No model asked for and Latin missing: English still reads most bills.
+		o.opts.Languages = []string{"eng"}
+		c, err = o.newClient()
+	}
 	if err != nil {
 		return nil, err
+	}
+	if len(o.opts.Languages) == 0 {
+		o.opts.Languages = defaultLanguages
 	}
 	o.idle <- c
 	return o, nil
 }
+
+// defaultLanguages is the model used when OCROptions.Languages is empty. Tesseract's
+// script model "Latin" (Debian: tesseract-ocr-script-latn) reads every Latin letter;
+// "eng" has no capital accented letters at all (its character set holds é and nothing
+// else), so it turns CAFÉ into CAFE and PEÑA into PENA — and values must be exactly as
+// printed. "spa" and "fra" each miss letters (and "spa" has no "&"). Latin costs about
+// 1.7× eng's time per page; a deployment that prefers speed sets Languages: ["eng"].
+var defaultLanguages = []string{"Latin"}
+
+// Languages are the Tesseract models in use.
+func (o *OCR) Languages() []string { return o.opts.Languages }
 
 // Workers is the number of pages recognised at once.
 func (o *OCR) Workers() int { return o.opts.Workers }
@@ -344,7 +360,11 @@ func (o *OCR) client() (*tessClient, error) {
 func (o *OCR) newClient() (*tessClient, error) {
 	o.newMu.Lock()
 	defer o.newMu.Unlock()
-	c, err := newTessClient(o.opts.Languages, o.opts.TessdataPrefix, o.opts.PageSegMode)
+	langs := o.opts.Languages
+	if len(langs) == 0 {
+		langs = defaultLanguages
+	}
+	c, err := newTessClient(langs, o.opts.TessdataPrefix, o.opts.PageSegMode)
 	if err != nil {
 		return nil, err
 	}

@@ -69,6 +69,10 @@ func (t *tessClient) words(g *image.Gray, dpi float64) ([]gosseract.BoundingBox,
 // garbage, it tries the page the other way up and keeps the better reading.
 func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float64) (Page, error) {
 	despeckle(g, dpi)
+	if dpi < 250 {
+		g = upscale(g, 300/dpi)
+		dpi = 300
+	}
 	turn := analyzeLayout(g, dpi)
 	img := uprightAndLevel(g, turn)
 	boxes, err := c.words(img, dpi)

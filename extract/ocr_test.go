@@ -446,3 +446,23 @@ func TestDespeckle(t *testing.T) {
 		}
 	}
 }
+
+func TestUpscale(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 4, 2))
+	copy(g.Pix, []uint8{0, 0, 255, 255, 0, 0, 255, 255}) // left half black
+	up := upscale(g, 1.5)
+	if up.Rect.Dx() != 6 || up.Rect.Dy() != 3 {
+		t.Fatalf("size %v, want 6x3", up.Rect.Size())
+	}
+	for _, tc := range []struct {
+		x    int
+		want uint8
+	}{{0, 0}, {1, 0}, {5, 255}} {
+		if got := up.GrayAt(tc.x, 1).Y; got != tc.want {
+			t.Errorf("pixel (%d,1) = %d, want %d", tc.x, got, tc.want)
+		}
+	}
+	if mid := up.GrayAt(2, 1).Y; mid == 0 || mid == 255 {
+		t.Errorf("pixel (2,1) = %d, want an interpolated grey at the edge", mid)
+	}
+}

@@ -34,6 +34,10 @@ func fuzzSeeds(target string) [][]byte {
 	return out
 }
 
+// fuzzHangLimit is how long one in-process request may take: twice the request
+// deadline the server is configured with below.
+const fuzzHangLimit = 20 * time.Second
+
 // Routes FuzzServerUploads sends its input to.
 var fuzzRoutes = []struct {
 	path, contentType string
@@ -102,7 +106,14 @@ func FuzzServerUploads(f *testing.F) {
 		req.Header.Set("Authorization", "Bearer "+wizardKey)
 		req.Header.Set("Content-Type", ct)
 		rec := httptest.NewRecorder()
-		srv.Handler().ServeHTTP(rec, req)
+		// A hang is a failure too: the fuzzer itself only stops at -fuzztime.
+		done := make(chan struct{})
+		go func() { srv.Handler().ServeHTTP(rec, req); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(fuzzHangLimit):
+			t.Fatalf("%s: no answer after %v for %d bytes starting %.40q", rt.path, fuzzHangLimit, len(data), data)
+		}
 		var e struct {
 			Error struct{ Code, Message string }
 		}
