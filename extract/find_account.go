@@ -106,5 +106,20 @@ func findAccount(lay *docLayout) (*Field[string], []hit) {
 		f.Confidence = roundConf(f.Confidence - 0.15)
 		f.Warnings = append(f.Warnings, "the bill shows more than one account number")
 	}
+	flagConfusions(f)
 	return f, g.hits
+}
+
+// flagConfusions lowers the confidence of an OCR'd account number that mixes letters
+// and digits OCR confuses (O/0, I/l/1, S/5, B/8 ...) and says where they are (issue 3,
+// item 4). The value is never changed: a silent "correction" that then matched the
+// customer's submission would be a false pass. Text-layer values are left alone.
+func flagConfusions(f *Field[string]) {
+	if f == nil {
+		return
+	}
+	if w := ConfusionWarning("the account number", f.Value, f.Source); w != "" {
+		f.Confidence = roundConf(ConfusionConfidence(f.Confidence, f.Value, f.Source))
+		f.Warnings = append(f.Warnings, w)
+	}
 }

@@ -75,3 +75,55 @@ func TestConfusableMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestAccountConfusions: an OCR'd account number mixing look-alike letters and digits
+// keeps its value as read, loses confidence and carries a warning naming positions
+// only; a text-layer value or a clean OCR value is left alone.
+func TestAccountConfusions(t *testing.T) {
+	ocr := pageOpts{conf: 0.9, jitter: true}
+	for _, tc := range []struct {
+		name    string
+		opts    pageOpts
+		line    string
+		value   string
+		clean   string // the same line without look-alikes, for the confidence it would have
+		warnAt  string // "" = no warning
+		lowered bool
+	}{
+		{"ocr O among digits", ocr, "Account Number: 8123 4567 O199", "8123 4567 O199", "Account Number: 8123 4567 0199", "character 11", true},
+		{"ocr l and S among digits", ocr, "Account Number: 81l3-4S67-2201", "81l3-4S67-2201", "Account Number: 8113-4567-2201", "character 3, 7", true},
+		{"ocr all digits", ocr, "Account Number: 8123 4567 0199", "8123 4567 0199", "Account Number: 8123 4567 0199", "", false},
+		{"text layer keeps its letters", pageOpts{}, "Account Number: 8123 4567 O199", "8123 4567 O199", "Account Number: 8123 4567 0199", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _ := findAccount(layoutOf(tc.opts, tc.line))
+			ref, _ := findAccount(layoutOf(tc.opts, tc.clean))
+			if f == nil || ref == nil {
+				t.Fatalf("no account number found (%v, %v)", f, ref)
+			}
+			if f.Value != tc.value {
+				t.Errorf("value %q, want %q as read (never corrected)", f.Value, tc.value)
+			}
+			var warn string
+			for _, w := range f.Warnings {
+				if strings.Contains(w, "look-alike") {
+					warn = w
+				}
+			}
+			switch {
+			case tc.warnAt == "" && warn != "":
+				t.Errorf("unexpected warning %q", warn)
+			case tc.warnAt != "" && !strings.Contains(warn, tc.warnAt):
+				t.Errorf("warning %q, want one naming %s", warn, tc.warnAt)
+			case warn != "" && strings.Contains(warn, alnumUpper(tc.value)[4:]):
+				t.Errorf("warning %q shows the account number", warn)
+			}
+			if tc.lowered && f.Confidence >= ref.Confidence {
+				t.Errorf("confidence %.2f, want below the clean value's %.2f", f.Confidence, ref.Confidence)
+			}
+			if !tc.lowered && f.Confidence != ref.Confidence {
+				t.Errorf("confidence %.2f, want %.2f as without look-alikes", f.Confidence, ref.Confidence)
+			}
+		})
+	}
+}

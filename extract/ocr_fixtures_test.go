@@ -235,7 +235,7 @@ func TestOCRFixtures(t *testing.T) {
 	for _, k := range kinds {
 		v := perKind[k]
 		ocr := float64(v[0]) / float64(max(1, v[1]))
-		fmt.Fprintf(&sb, "%-10s %5d/%-4d %3.0f%% %5d/%-4d %3.0f%% %8.0f%%\n", k, v[0], v[1], 100*ocr,
+		fmt.Fprintf(&sb, "%-10s %5d/%-4d %5.1f%% %5d/%-4d %5.1f%% %6.0f%%\n", k, v[0], v[1], 100*ocr,
 			v[2], v[3], 100*float64(v[2])/float64(max(1, v[3])), 100*ocrKindThreshold[k])
 		if want, ok := ocrKindThreshold[k]; !ok {
 			t.Errorf("fixture kind %q has no threshold", k)

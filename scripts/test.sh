@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 export PATH="$(go env GOPATH | cut -d: -f1)/bin:$PATH"
 export PORTDOCS_REQUIRE_ALL=1
+# Tesseract: one OpenMP thread per page; the OCR pool gives the parallelism.
+export OMP_THREAD_LIMIT=1
 
 echo "== go vet" >&2
 go vet ./...

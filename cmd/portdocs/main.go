@@ -11,9 +11,16 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/portdocs/portdocs/extract"
 )
 
 func main() {
+	// Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT only at process start; without
+	// it every page fights for all cores. This re-executes once with the limit set.
+	if err := extract.ExecWithThreadLimit(); err != nil {
+		fmt.Fprintln(os.Stderr, "portdocs: cannot restart with OMP_THREAD_LIMIT=1: "+err.Error())
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
