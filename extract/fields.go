@@ -33,6 +33,7 @@ func findFields(lay *docLayout) (Fields, []PhoneNumber, []string) {
 			if i < 0 {
 				i = 0
 			}
+			personText = trimStrayStop(personText)
 			f.BillingName = hit{seg: person, start: i, end: i + len(personText), value: personText, rule: 0.85}.field(lay)
 		}
 		if business != nil {
@@ -91,4 +92,22 @@ func labelledNames(lay *docLayout) (person, business *Field[string]) {
 		}
 	}
 	return person, business
+}
+
+// trimStrayStop drops a full stop or comma that OCR put after a person's name (a speck
+// of a fax read as "ROJAS."). A name ends in a stop only after an abbreviation (Jr.,
+// Sr., Esq., Dr.), which is at most three letters, so a longer last word loses it.
+func trimStrayStop(name string) string {
+	t := strings.TrimRight(name, ".,;")
+	if t == name {
+		return name
+	}
+	last := t
+	if i := strings.LastIndexAny(t, " ."); i >= 0 {
+		last = t[i+1:]
+	}
+	if len([]rune(last)) <= 3 && strings.HasSuffix(name[len(t):], ".") && !strings.ContainsAny(name[len(t):], ",;") && len(name)-len(t) == 1 {
+		return name // "Jr.", "Esq."
+	}
+	return t
 }

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/portdocs/portdocs/port"
@@ -81,6 +82,23 @@ func splitStreet(s string) (street, street2 string) {
 	return strings.TrimRight(s, ","), ""
 }
 
+// unitGlueRe finds a unit designator stuck to its number by a mark OCR made of a gap
+// or a speck ("FL-2", "FL:2", "STE;300"): USPS writes designator, space, number.
+var unitGlueRe = func() *regexp.Regexp {
+	var names []string
+	for d := range unitDesignators {
+		if d != "#" {
+			names = append(names, d)
+		}
+	}
+	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	return regexp.MustCompile(`(?i)\b(` + strings.Join(names, "|") + `)[:;\-_,]+\s*([0-9#]|[A-Z]\b)`)
+}()
+
+// unglueUnit separates a unit designator from its number where OCR joined them with
+// stray punctuation; text without such a unit comes back unchanged.
+func unglueUnit(s string) string { return unitGlueRe.ReplaceAllString(s, "$1 $2") }
+
 func isUnitLine(s string) bool {
 	ts := tokens(s)
 	if len(ts) == 0 || len(ts) > 3 {
@@ -149,8 +167,8 @@ func findBlocks(lay *docLayout) []*addrBlock {
 		cur := s
 		var unit string
 		up := lay.above(cur)
-		if up != nil && isUnitLine(up.text) {
-			unit = strings.TrimSpace(up.text)
+		if up != nil && isUnitLine(unglueUnit(up.text)) {
+			unit = strings.TrimSpace(unglueUnit(up.text))
 			b.lines = append([]*textSeg{up}, b.lines...)
 			cur = up
 			up = lay.above(cur)
@@ -167,7 +185,7 @@ func findBlocks(lay *docLayout) []*addrBlock {
 		if streetText == "" {
 			continue // a city line alone is not an address
 		}
-		b.addr.Street, b.addr.Street2 = splitStreet(streetText)
+		b.addr.Street, b.addr.Street2 = splitStreet(unglueUnit(streetText))
 		if unit != "" {
 			if b.addr.Street2 != "" {
 				b.addr.Street2 += " " + unit
@@ -191,7 +209,9 @@ func findBlocks(lay *docLayout) []*addrBlock {
 				}
 				break
 			}
-			if !nameLike(t) || len(b.names) == 3 {
+			// A heading naming an address ("Primary Place of Use (Service Address}" as OCR
+			// reads it, brackets and colon garbled) is the block's label, never a name.
+			if !nameLike(t) || len(b.names) == 3 || classifyLabel(t) != "" {
 				labels += " " + t
 				break
 			}

@@ -258,6 +258,12 @@ func TestFindAddresses(t *testing.T) {
 		{"ATTN as OCR misreads it",
 			"ROJAS & SONS LANDSCAPING LLC\nATIN: JOSE M ROJAS\n3901 W CAMELBACK RD\nFL 2\nPHOENIX AZ 85019-2314",
 			want{billing: addr("3901 W CAMELBACK RD", "FL 2", "PHOENIX", "AZ", "85019-2314"), name: "JOSE M ROJAS", business: "ROJAS & SONS LANDSCAPING LLC"}},
+		{"unit glued to its number by OCR specks",
+			"ROJAS & SONS LANDSCAPING LLC\nATTN: JOSE M ROJAS\n3901 W CAMELBACK RD\nFL-2\nPHOENIX AZ 85019-2314\n\n\nJANE DOE\n12 ELM ST STE:300\nDOVER, DE 19901",
+			want{billing: addr("3901 W CAMELBACK RD", "FL 2", "PHOENIX", "AZ", "85019-2314"), name: "JOSE M ROJAS", business: "ROJAS & SONS LANDSCAPING LLC"}},
+		{"service heading garbled by OCR is a label, not a name",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nPrimary Place of Use (Service Address};\n7720 N 43RD AVE\nBLDG C\nGLENDALE AZ 85301",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("7720 N 43RD AVE", "BLDG C", "GLENDALE", "AZ", "85301"), name: "JANE DOE"}},
 		{"block beside another column",
 			"ACME LLC\tAccount Number: 1234 5678\nATTN: Jane Doe\tBill Date: Oct 3, 2026\n1 MAIN ST FL 2\nDOVER, DE 19901",
 			want{billing: addr("1 MAIN ST", "FL 2", "DOVER", "DE", "19901"), name: "Jane Doe", business: "ACME LLC"}},
@@ -300,10 +306,27 @@ func TestSplitStreet(t *testing.T) {
 		{"PO BOX 4471", "PO BOX 4471", ""},
 		{"9 OAK AVE REAR", "9 OAK AVE", "REAR"},
 		{"100 SUITE RD", "100 SUITE RD", ""},
+		{"12 ELM ST STE:300", "12 ELM ST", "STE 300"}, // OCR specks between unit and number
+		{"12 ELM ST APT-4B", "12 ELM ST", "APT 4B"},   // ...
+		{"7 FLOOR-MART RD", "7 FLOOR-MART RD", ""},    // a word after the dash is not a unit
 	} {
-		s, s2 := splitStreet(tc.in)
+		s, s2 := splitStreet(unglueUnit(tc.in))
 		if s != tc.street || s2 != tc.street2 {
 			t.Errorf("splitStreet(%q) = %q, %q; want %q, %q", tc.in, s, s2, tc.street, tc.street2)
+		}
+	}
+}
+
+func TestTrimStrayStop(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"JOSÉ M ROJAS.", "JOSÉ M ROJAS"}, // a speck after the name
+		{"Jane Doe,", "Jane Doe"},
+		{"John Smith Jr.", "John Smith Jr."}, // an abbreviation keeps its stop
+		{"Ann Lee Esq.", "Ann Lee Esq."},
+		{"Ann Lee", "Ann Lee"},
+	} {
+		if got := trimStrayStop(tc.in); got != tc.want {
+			t.Errorf("trimStrayStop(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -91,7 +91,7 @@ func TestAccountConfusions(t *testing.T) {
 		lowered bool
 	}{
 		{"ocr O among digits", ocr, "Account Number: 8123 4567 O199", "8123 4567 O199", "Account Number: 8123 4567 0199", "character 11", true},
-		{"ocr l and S among digits", ocr, "Account Number: 81l3-4S67-2201", "81l3-4S67-2201", "Account Number: 8113-4567-2201", "character 3, 7", true},
+		{"ocr I, B and S among digits", ocr, "Account Number: 8IB3-4S67-2201", "8IB3-4S67-2201", "Account Number: 8183-4567-2201", "character 2, 3, 7", true},
 		{"ocr all digits", ocr, "Account Number: 8123 4567 0199", "8123 4567 0199", "Account Number: 8123 4567 0199", "", false},
 		{"text layer keeps its letters", pageOpts{}, "Account Number: 8123 4567 O199", "8123 4567 O199", "Account Number: 8123 4567 0199", "", false},
 	} {
