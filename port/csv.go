@@ -147,6 +147,9 @@ func suggest(first []string, sample [][]string) *Mapping {
 	return m
 }
 
+// MaxCSVColumns is the most columns a number-list CSV may have.
+const MaxCSVColumns = 64
+
 // ParseCSV reads an uploaded number list. The delimiter (',', ';' or tab) is sniffed, a
 // UTF-8 byte-order mark skipped, quoted fields honoured. The column mapping comes from
 // mapping when given, else from the header or the data; the mapping the parser
@@ -191,6 +194,11 @@ func ParseCSV(r io.Reader, mapping *Mapping) (NumberList, error) {
 				continue
 			}
 			return l, fmt.Errorf("%w: %v", ErrCSV, err)
+		}
+		if len(fields) > MaxCSVColumns {
+			// A number list has a handful of columns; a very wide row is not one, and
+			// folding tens of thousands of columns per row would hold a request for seconds.
+			return l, fmt.Errorf("%w: line %d has %d columns; a number list has at most %d (number, receiving number, tracking source, ...)", ErrCSV, line, len(fields), MaxCSVColumns)
 		}
 		blank := true
 		for _, f := range fields {
