@@ -40,6 +40,9 @@ func findFields(lay *docLayout) (Fields, []PhoneNumber, []string) {
 			t := strings.TrimSpace(stripLabel(business.text))
 			i := strings.Index(business.text, t)
 			f.BusinessName = hit{seg: business, start: i, end: i + len(t), value: t, rule: 0.85}.field(lay)
+			if lay.source(business.page) == SourceOCR {
+				f.BusinessName.Value = closeInitialism(t)
+			}
 		}
 	}
 	if f.CarrierName != nil && f.AccountPIN == nil {
@@ -110,4 +113,18 @@ func trimStrayStop(name string) string {
 		return name // "Jr.", "Esq."
 	}
 	return t
+}
+
+// openInitialismRe is a dotted initialism at the end of a name that lost its last stop
+// ("P.C", "L.L.C"): OCR drops a final speck-sized stop, and an initialism written with
+// stops always ends with one.
+var openInitialismRe = regexp.MustCompile(`(?:^|\s)(?:[A-Z]\.){1,3}[A-Z]$`)
+
+// closeInitialism gives an OCR'd business name's trailing initialism back its final
+// stop; anything else is returned as read.
+func closeInitialism(name string) string {
+	if openInitialismRe.MatchString(name) {
+		return name + "."
+	}
+	return name
 }

@@ -330,3 +330,18 @@ func TestTrimStrayStop(t *testing.T) {
 		}
 	}
 }
+
+func TestCloseInitialism(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Summit Ridge Architects, P.C", "Summit Ridge Architects, P.C."},
+		{"ACME L.L.C", "ACME L.L.C."},
+		{"ACME P.C.", "ACME P.C."}, // already closed
+		{"ACME LLC", "ACME LLC"},
+		{"SMITH & CO", "SMITH & CO"},
+		{"J.B HUNT", "J.B HUNT"}, // not at the end
+	} {
+		if got := closeInitialism(tc.in); got != tc.want {
+			t.Errorf("closeInitialism(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

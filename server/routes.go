@@ -22,7 +22,7 @@ func (s *Server) routes(e *echo.Echo) {
 	sign.GET("/:token/loa.pdf", s.handleSignLOA())
 	sign.GET("/:token/loa/pages/:page", s.handleSignLOAPage(s.pageImages))
 	sign.GET("/:token/bill", s.handleBillPage())
-	sign.POST("/:token/bill", s.handleBillUpload())
+	sign.POST("/:token/bill", s.handleBillUpload(), s.largeUploadSlot)
 
 	// The API: a bearer key with a role.
 	api := e.Group("/v1", s.cors(), authenticate(s.cfg.APIKeys))
@@ -30,13 +30,13 @@ func (s *Server) routes(e *echo.Echo) {
 	reviewer := allow(RoleReviewer)
 	anyRole := allow(RoleWizard, RoleReviewer)
 
-	api.POST("/extract", handleExtract(s.reader, s.cfg.MaxUpload), wizard)
+	api.POST("/extract", handleExtract(s.reader, s.cfg.MaxUpload), wizard, s.largeUploadSlot)
 	api.POST("/numbers", handleNumbers(), wizard)
 
 	api.POST("/ports", s.handleCreatePort(), wizard)
 	api.GET("/ports/:id", s.handleGetPort(), anyRole)
 	api.POST("/ports/:id/loa", s.handleSendLOA(), wizard)
-	api.POST("/ports/:id/bill", s.handleBill(), wizard)
+	api.POST("/ports/:id/bill", s.handleBill(), wizard, s.largeUploadSlot)
 	api.GET("/ports/:id/check", s.handleGetCheck(), anyRole)
 	api.GET("/ports/:id/notes", s.handleNotes(), anyRole)
 	api.POST("/ports/:id/notes", s.handleAddNote(), anyRole)

@@ -44,6 +44,10 @@ type Config struct {
 	MaxUpload int64
 	// RequestTimeout is each request's deadline (default 60 s).
 	RequestTimeout time.Duration
+	// MaxLargeUploads is how many large uploads (bills over LargeUpload bytes) are read
+	// and processed at once (default 4); the others wait, their bytes left unread in the
+	// socket, until a slot frees or their deadline passes (503 + Retry-After).
+	MaxLargeUploads int
 	// CORSOrigins lists origins allowed to call the API from a browser; empty: none.
 	CORSOrigins []string
 	// Webhooks, when set, receive status changes and new notes.
@@ -75,6 +79,8 @@ type Server struct {
 	// pageImages renders and caches document pages for both the reviewer's bill pages
 	// and the signer's LOA pages: one cache, one poppler at a time.
 	pageImages *PageImages
+	// largeUploads holds one token per large upload being read and processed.
+	largeUploads chan struct{}
 }
 
 // New checks cfg and builds the server with every route registered.
@@ -107,6 +113,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 60 * time.Second
 	}
+	if cfg.MaxLargeUploads <= 0 {
+		cfg.MaxLargeUploads = 4
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -128,13 +137,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:        cfg,
-		log:        cfg.Logger.With(slog.String("component", "server")),
-		records:    records{store: cfg.Store},
-		pages:      pages,
-		now:        cfg.Now,
-		registry:   cfg.Registry,
-		pageImages: images,
+		cfg:          cfg,
+		log:          cfg.Logger.With(slog.String("component", "server")),
+		records:      records{store: cfg.Store},
+		pages:        pages,
+		now:          cfg.Now,
+		registry:     cfg.Registry,
+		pageImages:   images,
+		largeUploads: make(chan struct{}, cfg.MaxLargeUploads),
 	}
 	s.metrics = newMetrics(cfg.Registry, cfg.OCR)
 	s.reader = &reader{ex: cfg.Extractor, m: s.metrics, timeout: cfg.RequestTimeout}

@@ -37,6 +37,7 @@ type serveSettings struct {
 	corsOrigins                     []string
 	ocrOff                          bool
 	ocrWorkers, ocrQueue            int
+	maxLargeUploads                 int
 	generatedKey                    string
 }
 
@@ -119,6 +120,7 @@ func readServeSettings(args []string, getenv func(string) string, stderr io.Writ
 		return n
 	}
 	st.ocrWorkers, st.ocrQueue = num("PORTDOCS_OCR_WORKERS"), num("PORTDOCS_OCR_QUEUE")
+	st.maxLargeUploads = num("PORTDOCS_MAX_LARGE_UPLOADS")
 	return st, errors.Join(errs...)
 }
 
@@ -213,7 +215,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		APIKeys: st.apiKeys, BaseURL: st.baseURL,
 		LOA:        loa.Options{CompanyName: st.companyName},
 		SigningTTL: st.signingTTL, MaxUpload: st.maxUpload, RequestTimeout: st.requestTimeout,
-		CORSOrigins: st.corsOrigins, Webhooks: hooks, Ready: ready, Logger: logger,
+		MaxLargeUploads: st.maxLargeUploads,
+		CORSOrigins:     st.corsOrigins, Webhooks: hooks, Ready: ready, Logger: logger,
 	})
 	if err != nil {
 		return err
