@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -42,9 +43,22 @@ type reader struct {
 	m       *metrics
 	timeout time.Duration
 	flight  singleflight.Group
+	// orphans counts extractions still running after every caller gave up on them (a
+	// hostile file that outlives its request's deadline). Past maxOrphans new
+	// extractions are refused with 503 instead of piling more work on the CPU and
+	// memory that the orphans still hold.
+	orphans    atomic.Int64
+	maxOrphans int64
 }
 
+// errExtractorSaturated: earlier extractions outlived their requests and still run.
+var errExtractorSaturated = errors.New("the bill reader is still busy with earlier files that took too long")
+
 func (r *reader) read(ctx context.Context, data []byte) (*extract.Extraction, error) {
+	if r.maxOrphans > 0 && r.orphans.Load() >= r.maxOrphans {
+		return nil, &Error{Status: http.StatusServiceUnavailable, Code: "busy", RetryAfter: 10,
+			Message: "the bill reader is busy with earlier files that took too long; retry shortly", Err: errExtractorSaturated}
+	}
 	ch := r.flight.DoChan(sha256Hex(data), func() (any, error) {
 		// Detached from the first caller, so its hang-up does not fail the others;
 		// bounded by the request timeout instead.
@@ -59,6 +73,12 @@ func (r *reader) read(ctx context.Context, data []byte) (*extract.Extraction, er
 		}
 		return res.Val.(*extract.Extraction), nil
 	case <-ctx.Done():
+		// The extraction goes on without this caller; count it until it ends.
+		r.orphans.Add(1)
+		go func() {
+			<-ch
+			r.orphans.Add(-1)
+		}()
 		return nil, ctx.Err()
 	}
 }

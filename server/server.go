@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -149,7 +150,7 @@ func New(cfg Config) (*Server, error) {
 		largeUploads: make(chan struct{}, cfg.MaxLargeUploads),
 	}
 	s.metrics = newMetrics(cfg.Registry, cfg.OCR)
-	s.reader = &reader{ex: cfg.Extractor, m: s.metrics, timeout: cfg.RequestTimeout}
+	s.reader = &reader{ex: cfg.Extractor, m: s.metrics, timeout: cfg.RequestTimeout, maxOrphans: int64(runtime.NumCPU())}
 	if cfg.Webhooks != nil {
 		cfg.Webhooks.setOutcome(func(o string) { s.metrics.webhooks.WithLabelValues(o).Inc() })
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -53,4 +54,44 @@ func TestLargeUploadsWaitForASlot(t *testing.T) {
 	}
 	close(release)
 	<-first
+}
+
+// Extractions that outlive their requests (hostile files) are counted; past the limit
+// new extractions are refused at once with 503 instead of piling up, and accepted again
+// when the orphans end.
+func TestOrphanedExtractionsShedLoad(t *testing.T) {
+	release := make(chan struct{})
+	env := newTestEnv(t, func(c *Config) {
+		c.RequestTimeout = 200 * time.Millisecond
+		c.Extractor = fakeExtractor{fn: func(ctx context.Context, data []byte) (*extract.Extraction, error) {
+			if bytes.Contains(data, []byte("ACCT:hang")) {
+				<-release // a parser that does not honour its context
+			}
+			return billExtraction(ctx, data)
+		}}
+	})
+	env.srv.reader.maxOrphans = 1
+	upload := func(acct string) *httptest.ResponseRecorder {
+		ct, body := multipartFile(t, "bill.pdf", fakeBill(acct))
+		return env.do(http.MethodPost, "/v1/extract", wizardKey, ct, body)
+	}
+
+	if rec := upload("hang"); rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("hanging extraction: status %d, want 503 at the deadline", rec.Code)
+	}
+	rec := upload("1234")
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("while an orphan runs: status %d, Retry-After %q, want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	close(release)
+	deadline := time.Now().Add(10 * time.Second)
+	for env.srv.reader.orphans.Load() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the orphan was never counted out")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if rec := upload("1234"); rec.Code != http.StatusOK {
+		t.Fatalf("after the orphan ended: status %d, body %s", rec.Code, rec.Body)
+	}
 }
