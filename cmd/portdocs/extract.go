@@ -115,6 +115,11 @@ func billErrorMessage(err error) string {
 		if strings.Contains(c, "missing %%EOF") || strings.Contains(c, "startxref") {
 			c = "it ends early: an incomplete download?"
 		}
+		for _, img := range []string{"JPEG", "PNG", "TIFF", "image"} {
+			if strings.HasPrefix(c, img) {
+				return "the image is damaged (" + c + "); scan, photograph or export the bill again"
+			}
+		}
 		return "the PDF is damaged (" + c + "); download the bill again or print it to a new PDF"
 	}
 	return cause(err, nil) + "; check the file and try again"

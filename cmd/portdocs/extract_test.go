@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +42,7 @@ func TestExtractCommand(t *testing.T) {
 		{"missing file", []string{"extract", filepath.Join(dir, "nope.pdf")}, "nope.pdf: no such file; check the path"},
 		{"not a PDF", []string{"extract", write("g.pdf", []byte("hello, not a bill"))}, "g.pdf: not a PDF, PNG, JPEG or TIFF file; upload"},
 		{"truncated", []string{"extract", write("t.pdf", good[:len(good)/3])}, "t.pdf: the PDF is damaged"},
+		{"damaged JPEG", []string{"extract", write("photo.jpg", damagedJPEG(t))}, "photo.jpg: the image is damaged"},
 		{"100 MB", []string{"extract", big}, "big.pdf: file is too large (100.0 MB; the limit is 50 MB)"},
 		{"a directory", []string{"extract", dir}, "is a directory"},
 		{"no file", []string{"extract"}, "usage"},
@@ -71,4 +74,18 @@ func TestExtractCommand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// damagedJPEG is a real JPEG cut off in the middle of its scan data.
+func damagedJPEG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, 400, 300))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()[:buf.Len()/2]
 }
