@@ -103,8 +103,11 @@ func render(req port.Request, opts Options) (out []byte, err error) {
 	f.SetProducer("portdocs", false)
 	f.SetCreator("portdocs loa (text version "+version+")", true)
 	f.SetTitle("Letter of Authorization", false)
-	f.AddUTF8FontFromBytes(fontFamily, "", regularTTF)
-	f.AddUTF8FontFromBytes(fontFamily, "B", boldTTF)
+	// gofpdf's subsetter appends to sub-slices of the font bytes it is given (a defect
+	// in utf8fontfile.go generateChecksum), writing into their spare capacity: each
+	// render gets its own copy so concurrent renders never share those bytes.
+	f.AddUTF8FontFromBytes(fontFamily, "", bytes.Clone(regularTTF))
+	f.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(boldTTF))
 	f.SetMargins(marginX, marginTop, marginX)
 	f.SetAutoPageBreak(true, marginBottom)
 
