@@ -128,18 +128,9 @@ func (l *Local) path(key string) string {
 
 // Put writes an object atomically; see Store.
 func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error) {
-	if err := ValidateKey(key); err != nil {
-		return ObjectInfo{}, err
-	}
-	if size < 0 {
-		return ObjectInfo{}, fmt.Errorf("storage: put %s: size %d: the size must be known", key, size)
-	}
-	md, err := normalizeMetadata(opts.Metadata)
+	md, err := checkPut(ctx, key, size, opts)
 	if err != nil {
-		return ObjectInfo{}, fmt.Errorf("storage: put %s: %w", key, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return ObjectInfo{}, fmt.Errorf("storage: put %s: %w", key, err)
+		return ObjectInfo{}, err
 	}
 	final := l.path(key)
 	// Fail fast, before copying a large body, when the outcome is already known; the

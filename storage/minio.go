@@ -188,18 +188,9 @@ func (m *MinIO) callCtx(ctx context.Context, size int64) (context.Context, conte
 // and the write is made conditional on that version so a retained object written in
 // between can't be replaced either.
 func (m *MinIO) Put(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error) {
-	if err := ValidateKey(key); err != nil {
-		return ObjectInfo{}, err
-	}
-	if size < 0 {
-		return ObjectInfo{}, fmt.Errorf("storage: put %s: size %d: the size must be known", key, size)
-	}
-	md, err := normalizeMetadata(opts.Metadata)
+	md, err := checkPut(ctx, key, size, opts)
 	if err != nil {
-		return ObjectInfo{}, fmt.Errorf("storage: put %s: %w", key, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return ObjectInfo{}, fmt.Errorf("storage: put %s: %w", key, err)
+		return ObjectInfo{}, err
 	}
 	r, err = exactReader(r, size)
 	if err != nil {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"time"
 )
@@ -52,4 +53,23 @@ type Store interface {
 	List(ctx context.Context, prefix string) ([]ObjectInfo, error)
 	Delete(ctx context.Context, key string) error
 	Ping(ctx context.Context) error
+}
+
+// checkPut validates what every backend's Put is given, before any I/O: the key, a
+// known size, the metadata (returned normalized) and a context not already done.
+func checkPut(ctx context.Context, key string, size int64, opts PutOptions) (map[string]string, error) {
+	if err := ValidateKey(key); err != nil {
+		return nil, err
+	}
+	if size < 0 {
+		return nil, fmt.Errorf("storage: put %s: size %d: the size must be known", key, size)
+	}
+	md, err := normalizeMetadata(opts.Metadata)
+	if err != nil {
+		return nil, fmt.Errorf("storage: put %s: %w", key, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("storage: put %s: %w", key, err)
+	}
+	return md, nil
 }
