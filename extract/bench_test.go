@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 )
 
@@ -13,19 +12,19 @@ import (
 // `pdftotext -layout FILE -` (a whole process per iteration, as a service would run
 // it) is the yardstick. Run: go test ./extract -run '^$' -bench Extract -benchmem
 func BenchmarkExtract(b *testing.B) {
-	dirs := fixtureBills(b)
-	if len(dirs) == 0 {
+	bills := fixtureBills(b)
+	if len(bills) == 0 {
 		b.Skip("no fixture bills")
 	}
 	pdftotext, lookErr := exec.LookPath("pdftotext")
 	ex := New(Options{})
-	for _, dir := range dirs {
-		file := filepath.Join(dir, "bill.pdf")
+	for _, bill := range bills {
+		file := bill.PDF
 		data, err := os.ReadFile(file)
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(filepath.Base(dir)+"/portdocs", func(b *testing.B) {
+		b.Run(bill.Name+"/portdocs", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			for i := 0; i < b.N; i++ {
@@ -34,7 +33,7 @@ func BenchmarkExtract(b *testing.B) {
 				}
 			}
 		})
-		b.Run(filepath.Base(dir)+"/pdftotext", func(b *testing.B) {
+		b.Run(bill.Name+"/pdftotext", func(b *testing.B) {
 			if lookErr != nil {
 				b.Skip("pdftotext is not installed")
 			}

@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/portdocs/portdocs/internal/fixtures"
 	"github.com/portdocs/portdocs/port"
 )
 
@@ -19,59 +19,28 @@ var updateGolden = flag.Bool("update", false, "rewrite fixtures/bills/*/golden.j
 
 const billsDir = "../fixtures/bills"
 
-// expectedBill is fixtures/bills/NAME/expected.json: the truth the generator printed.
-type expectedBill struct {
-	Pages  int `json:"pages"`
-	Fields struct {
-		CarrierName    *string       `json:"carrier_name"`
-		AccountNumber  *string       `json:"account_number"`
-		AccountPIN     *string       `json:"account_pin"`
-		BillingName    *string       `json:"billing_name"`
-		BusinessName   *string       `json:"business_name"`
-		BillingAddress *port.Address `json:"billing_address"`
-		ServiceAddress *port.Address `json:"service_address"`
-		BillDate       *string       `json:"bill_date"`
-	} `json:"fields"`
-	PhoneNumbers       []string `json:"phone_numbers"`
-	NotCustomerNumbers []string `json:"not_customer_numbers"`
-}
-
-// fixtureBills lists the fixture folders that hold a bill and its truth.
-func fixtureBills(t testing.TB) []string {
-	dirs, _ := filepath.Glob(filepath.Join(billsDir, "*"))
-	var out []string
-	for _, d := range dirs {
-		if _, err := os.Stat(filepath.Join(d, "bill.pdf")); err != nil {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(d, "expected.json")); err != nil {
-			continue
-		}
-		out = append(out, d)
+// fixtureBills reads the fixture folders (each a bill and its truth); a broken fixture
+// fails the test.
+func fixtureBills(t testing.TB) []fixtures.Bill {
+	t.Helper()
+	bills, err := fixtures.Bills(billsDir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	sort.Strings(out)
-	return out
+	return bills
 }
 
 // TestFixtures extracts every fixture bill and compares every field, the set of the
 // customer's numbers and the evidence with the truth, then the whole extraction with
 // its golden file.
 func TestFixtures(t *testing.T) {
-	dirs := fixtureBills(t)
-	if len(dirs) == 0 {
+	bills := fixtureBills(t)
+	if len(bills) == 0 {
 		t.Skip("no fixture bills yet")
 	}
-	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			var want expectedBill
-			raw, err := os.ReadFile(filepath.Join(dir, "expected.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal(raw, &want); err != nil {
-				t.Fatalf("expected.json: %v", err)
-			}
-			data, err := os.ReadFile(filepath.Join(dir, "bill.pdf"))
+	for _, b := range bills {
+		t.Run(b.Name, func(t *testing.T) {
+			data, err := os.ReadFile(b.PDF)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,8 +48,8 @@ func TestFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatalf("extract: %v", err)
 			}
-			compareExpected(t, x, want)
-			compareGolden(t, filepath.Join(dir, "golden.json"), x)
+			compareExpected(t, x, b.Expected)
+			compareGolden(t, b.Golden(), x)
 		})
 	}
 }
@@ -143,7 +112,7 @@ func compareGolden(t *testing.T, path string, x *Extraction) {
 
 // compareExpected checks every field, the customer's numbers and the evidence of an
 // extraction against a fixture's truth.
-func compareExpected(t *testing.T, x *Extraction, want expectedBill) {
+func compareExpected(t *testing.T, x *Extraction, want fixtures.Expected) {
 	t.Helper()
 	if want.Pages != 0 && x.Pages != want.Pages {
 		t.Errorf("pages = %d, want %d", x.Pages, want.Pages)
@@ -217,14 +186,12 @@ func compareExpected(t *testing.T, x *Extraction, want expectedBill) {
 // OCR would give them (no font size, baselines wandering by up to a point, confidence
 // 0.9, source ocr): the finders must not depend on the text layer's precision.
 func TestFixturesAsOCRWords(t *testing.T) {
-	for _, dir := range fixtureBills(t) {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			var want expectedBill
-			raw, _ := os.ReadFile(filepath.Join(dir, "expected.json"))
-			if err := json.Unmarshal(raw, &want); err != nil {
+	for _, b := range fixtureBills(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			data, err := os.ReadFile(b.PDF)
+			if err != nil {
 				t.Fatal(err)
 			}
-			data, _ := os.ReadFile(filepath.Join(dir, "bill.pdf"))
 			pages, _, _, err := New(Options{}).readPages(context.Background(), data)
 			if err != nil {
 				t.Fatal(err)
@@ -244,7 +211,8 @@ func TestFixturesAsOCRWords(t *testing.T) {
 				t.Fatal(err)
 			}
 			x := &Extraction{Pages: len(pages), Method: MethodOCR, Fields: fields, PhoneNumbers: phones}
-			want.Pages = 0
+			want := b.Expected
+			want.Pages = 0 // the words alone say nothing of the page count
 			compareExpected(t, x, want)
 		})
 	}

@@ -24,24 +24,32 @@ import (
 	"image"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 )
 
 // OCROptions configure the OCR engine. Zero values take the defaults in brackets.
 type OCROptions struct {
 	Workers        int           // pages OCR'd at once [runtime.NumCPU()]
 	QueueLen       int           // pages admitted beyond the workers before ErrOCRBusy [4×Workers]
-	Languages      []string      // Tesseract models [Latin, else eng when it is not installed]
+	Languages      []string      // Tesseract models [the bundled Latin model; see NewOCR]
 	TessdataPrefix string        // directory holding the *.traineddata files [Tesseract's own]
 	DPI            float64       // resolution PDF pages are rendered at [300]
 	MaxPages       int           // pages per document [50]
 	MaxPagePixels  int64         // pixels of one page [40 million: 11×17 in at 300 dpi is 17 M]
 	MaxTotalPixels int64         // pixels of one document, all pages [250 million]
 	PageTimeout    time.Duration // rendering one PDF page [60 s]
+	// MaxPixelsInFlight bounds memory: the pixels of all pages being recognised at once,
+	// across the workers [24 million: two letter pages at 300 dpi fit side by side; a
+	// bigger page waits for the others and then runs alone]. Recognition costs about 15
+	// bytes per pixel between our bitmaps and Tesseract's own copies, so the default
+	// keeps OCR under about 400 MB whatever the pages are.
+	MaxPixelsInFlight int64
 	// PageSegMode is Tesseract's page segmentation mode [11, sparse text]. Bills are
 	// forms: label and value columns side by side in different sizes. The default
 	// layout analysis (3) joins them into one text line and the recogniser, which
@@ -73,6 +81,9 @@ func (o OCROptions) withDefaults() OCROptions {
 	if o.PageTimeout <= 0 {
 		o.PageTimeout = 60 * time.Second
 	}
+	if o.MaxPixelsInFlight <= 0 {
+		o.MaxPixelsInFlight = 24_000_000
+	}
 	if o.PageSegMode <= 0 {
 		o.PageSegMode = 11
 	}
@@ -88,52 +99,83 @@ type ocrLimits struct {
 // OCR turns scanned pages and images into Words. Safe for concurrent use.
 type OCR struct {
 	opts    OCROptions
-	workers chan struct{}     // one token per page being recognised
-	idle    chan *tessClient  // initialised clients not in use
-	newMu   sync.Mutex        // serialises client start-up (Tesseract's Init redirects stderr)
-	mu      sync.Mutex        // guards admitted, closed
-	running sync.WaitGroup    // admitted requests, for Close
-	all     []*tessClient     // every client made, for Close
-	stats   func(kind string) // test hook: "init" when a client is made
+	workers chan struct{}       // one token per page being recognised
+	pixels  *semaphore.Weighted // MaxPixelsInFlight, taken by a page after its worker token
+	idle    chan *tessClient    // initialised clients not in use
+	newMu   sync.Mutex          // serialises client start-up (Tesseract's Init redirects stderr)
+	mu      sync.Mutex          // guards admitted, closed
+	running sync.WaitGroup      // admitted requests, for Close
+	all     []*tessClient       // every client made, for Close
+	stats   func(kind string)   // test hook: "init" when a client is made
 	// fake, when set (tests only), stands in for Tesseract in the pool's own tests.
 	fake     func(ctx context.Context, g *image.Gray, dpi float64) (Page, error)
 	admitted int
 	closed   bool
+	model    string // where the model came from: "bundled" or "system"
 }
 
 // NewOCR starts the OCR engine: it initialises one Tesseract client now, so a missing
 // library or language model shows at start-up as ErrOCRUnavailable, and the others on
 // first use.
+//
+// With no Languages and no TessdataPrefix it reads with the bundled model (tessdata.go),
+// else the system's Latin model, else English.
 func NewOCR(opts OCROptions) (*OCR, error) {
-	opts = opts.withDefaults()
-	o := &OCR{
-		opts:    opts,
-		workers: make(chan struct{}, opts.Workers),
-		idle:    make(chan *tessClient, opts.Workers),
-	}
-	c, err := o.newClient()
-	if err != nil && len(opts.Languages) == 0 {
-		// No model asked for and Latin missing: English still reads most bills.
-		o.opts.Languages = []string{"eng"}
+	o := newOCR(opts)
+	var c *tessClient
+	var err error
+	if len(o.opts.Languages) > 0 || o.opts.TessdataPrefix != "" {
+		if len(o.opts.Languages) == 0 {
+			o.opts.Languages = []string{bundledLanguage}
+		}
 		c, err = o.newClient()
+	} else {
+		c, err = o.startDefault()
 	}
 	if err != nil {
 		return nil, err
-	}
-	if len(o.opts.Languages) == 0 {
-		o.opts.Languages = defaultLanguages
 	}
 	o.idle <- c
 	return o, nil
 }
 
-// defaultLanguages is the model used when OCROptions.Languages is empty. Tesseract's
-// script model "Latin" (Debian: tesseract-ocr-script-latn) reads every Latin letter;
-// "eng" has no capital accented letters at all (its character set holds é and nothing
-// else), so it turns CAFÉ into CAFE and PEÑA into PENA — and values must be exactly as
-// printed. "spa" and "fra" each miss letters (and "spa" has no "&"). Latin costs about
-// 1.7× eng's time per page; a deployment that prefers speed sets Languages: ["eng"].
-var defaultLanguages = []string{"Latin"}
+// startDefault starts the first client with the first model that works: the bundled one,
+// then the system's Latin (Debian: tesseract-ocr-script-latn, 279 MB per client), then
+// English ("eng" has no capital accented letters: CAFÉ reads as CAFE, PEÑA as PENA).
+func (o *OCR) startDefault() (*tessClient, error) {
+	if dir, err := bundledTessdata(); err == nil {
+		o.opts.Languages, o.opts.TessdataPrefix, o.model = []string{bundledLanguage}, dir, "bundled"
+		if c, err := o.newClient(); err == nil {
+			return c, nil
+		}
+	}
+	o.opts.TessdataPrefix, o.model = "", "system"
+	o.opts.Languages = []string{"Latin"}
+	c, err := o.newClient()
+	if err != nil {
+		o.opts.Languages = []string{"eng"}
+		c, err = o.newClient()
+	}
+	return c, err
+}
+
+// newOCR makes an engine with no client yet (NewOCR starts the first; tests use it bare
+// with a fake recogniser).
+func newOCR(opts OCROptions) *OCR {
+	opts = opts.withDefaults()
+	return &OCR{
+		opts:    opts,
+		workers: make(chan struct{}, opts.Workers),
+		pixels:  semaphore.NewWeighted(opts.MaxPixelsInFlight),
+		idle:    make(chan *tessClient, opts.Workers),
+		model:   "system",
+	}
+}
+
+// Model says which models read pages, for the logs: "Latin (bundled)", "eng (system)".
+func (o *OCR) Model() string {
+	return strings.Join(o.opts.Languages, "+") + " (" + o.model + ")"
+}
 
 // Languages are the Tesseract models in use.
 func (o *OCR) Languages() []string { return o.opts.Languages }
@@ -222,7 +264,8 @@ func (o *OCR) Image(ctx context.Context, data []byte) ([]Page, error) {
 		return nil, err
 	}
 	defer release()
-	return o.run(ctx, len(pages), func(ctx context.Context, i int) (*image.Gray, float64, int, error) {
+	pixels := func(i int) int64 { return ocrPixels(pages[i].width, pages[i].height, pages[i].dpi) }
+	return o.run(ctx, len(pages), pixels, func(ctx context.Context, i int) (*image.Gray, float64, int, error) {
 		img, err := pages[i].decode()
 		if err != nil {
 			return nil, 0, 0, err
@@ -275,17 +318,21 @@ func (o *OCR) PDFPages(ctx context.Context, pdf []byte, pages []int) ([]Page, er
 		return nil, fmt.Errorf("page %d does not exist (the PDF has %d): %w", last, count, ErrCorrupt)
 	}
 	dpis := make([]float64, len(pages))
+	sizePx := make([]int64, len(pages))
 	var total int64
 	for i, p := range pages {
 		info := sizes[p]
 		dpis[i] = min(o.opts.DPI, rasterDPI(info, o.opts.MaxPagePixels))
-		total += int64(info.widthPt * info.heightPt / 5184 * dpis[i] * dpis[i])
+		w, h := int(info.widthPt/72*dpis[i]), int(info.heightPt/72*dpis[i])
+		total += int64(w) * int64(h)
+		sizePx[i] = ocrPixels(w, h, dpis[i])
 	}
 	if total > o.opts.MaxTotalPixels {
 		return nil, fmt.Errorf("%d pages at %.0f dpi are %d megapixels, over the %d-megapixel limit: %w",
 			len(pages), o.opts.DPI, total/1e6, o.opts.MaxTotalPixels/1e6, ErrTooLarge)
 	}
-	return o.run(ctx, len(pages), func(ctx context.Context, i int) (*image.Gray, float64, int, error) {
+	pixels := func(i int) int64 { return sizePx[i] }
+	return o.run(ctx, len(pages), pixels, func(ctx context.Context, i int) (*image.Gray, float64, int, error) {
 		ctx, cancel := context.WithTimeout(ctx, o.opts.PageTimeout)
 		defer cancel()
 		g, err := rasterPage(ctx, f.Name(), pages[i], dpis[i], o.opts.MaxPagePixels)
@@ -296,8 +343,17 @@ func (o *OCR) PDFPages(ctx context.Context, pdf []byte, pages []int) ([]Page, er
 // pageLoader produces page i's bitmap, its resolution and its 1-based page number.
 type pageLoader func(ctx context.Context, i int) (img *image.Gray, dpi float64, number int, err error)
 
-// run recognises n pages, at most Workers at a time across all requests.
-func (o *OCR) run(ctx context.Context, n int, load pageLoader) ([]Page, error) {
+// ocrPixels is what a w×h page at dpi weighs against MaxPixelsInFlight: its pixels
+// after recognizePage enlarges it.
+func ocrPixels(w, h int, dpi float64) int64 {
+	f := upscaleFactor(w, h, dpi)
+	return max(1, int64(float64(w)*f*float64(h)*f))
+}
+
+// run recognises n pages, at most Workers at a time across all requests and at most
+// MaxPixelsInFlight pixels at a time (pixels(i) is page i's weight; a page heavier than
+// the whole budget takes all of it).
+func (o *OCR) run(ctx context.Context, n int, pixels func(i int) int64, load pageLoader) ([]Page, error) {
 	out := make([]Page, n)
 	g, ctx := errgroup.WithContext(ctx)
 	for i := 0; i < n; i++ {
@@ -308,9 +364,11 @@ func (o *OCR) run(ctx context.Context, n int, load pageLoader) ([]Page, error) {
 				return ctx.Err()
 			}
 			defer func() { <-o.workers }()
-			if err := ctx.Err(); err != nil {
+			w := min(pixels(i), o.opts.MaxPixelsInFlight)
+			if err := o.pixels.Acquire(ctx, w); err != nil {
 				return err
 			}
+			defer o.pixels.Release(w)
 			img, dpi, number, err := load(ctx, i)
 			if err != nil {
 				return err
@@ -360,11 +418,7 @@ func (o *OCR) client() (*tessClient, error) {
 func (o *OCR) newClient() (*tessClient, error) {
 	o.newMu.Lock()
 	defer o.newMu.Unlock()
-	langs := o.opts.Languages
-	if len(langs) == 0 {
-		langs = defaultLanguages
-	}
-	c, err := newTessClient(langs, o.opts.TessdataPrefix, o.opts.PageSegMode)
+	c, err := newTessClient(o.opts.Languages, o.opts.TessdataPrefix, o.opts.PageSegMode)
 	if err != nil {
 		return nil, err
 	}

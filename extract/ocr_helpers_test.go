@@ -14,7 +14,7 @@ import (
 	"github.com/portdocs/portdocs/internal/testenv"
 )
 
-// One engine for the whole test binary: each client costs ~200 ms and ~100 MB.
+// One engine for the whole test binary: each client costs ~200 ms and ~40 MB.
 var (
 	sharedOCROnce sync.Once
 	sharedOCR     *OCR

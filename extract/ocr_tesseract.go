@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -64,14 +65,36 @@ func (t *tessClient) words(g *image.Gray, dpi float64) ([]gosseract.BoundingBox,
 	return t.c.GetBoundingBoxes(gosseract.RIL_WORD)
 }
 
+// maxUpscalePixels caps the enlargement of low-resolution pages: an 11×17 in page at
+// 300 dpi. Without it a huge page rendered at a few dpi to stay under the pixel limit
+// (a 200 in MediaBox comes out at 31 dpi) would be "enlarged to 300 dpi" into billions
+// of pixels.
+const maxUpscalePixels = 17_000_000
+
+// upscaleFactor is how much a w×h page at dpi is enlarged before recognition: to 300
+// dpi when it is under 250 (faxes), but never past maxUpscalePixels; 1 for none.
+func upscaleFactor(w, h int, dpi float64) float64 {
+	if dpi <= 0 || dpi >= 250 || w <= 0 || h <= 0 {
+		return 1
+	}
+	f := 300 / dpi
+	if px := float64(w) * float64(h); px*f*f > maxUpscalePixels {
+		f = math.Sqrt(maxUpscalePixels / px)
+	}
+	if f < 1.05 {
+		return 1 // not worth a copy
+	}
+	return f
+}
+
 // recognizePage turns the page upright and level, recognises it, and converts the
 // boxes to points. If the orientation analysis was unsure and the text came out as
 // garbage, it tries the page the other way up and keeps the better reading.
 func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float64) (Page, error) {
 	despeckle(g, dpi)
-	if dpi < 250 {
-		g = upscale(g, 300/dpi)
-		dpi = 300
+	if f := upscaleFactor(g.Rect.Dx(), g.Rect.Dy(), dpi); f > 1 {
+		g = upscale(g, f)
+		dpi *= f
 	}
 	turn := analyzeLayout(g, dpi)
 	img := uprightAndLevel(g, turn)

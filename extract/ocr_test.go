@@ -23,9 +23,12 @@ type fakeOCR struct {
 }
 
 func newFakeOCR(workers, queue int) *fakeOCR {
-	opts := OCROptions{Workers: workers, QueueLen: queue}.withDefaults()
+	return newFakeOCRWith(OCROptions{Workers: workers, QueueLen: queue})
+}
+
+func newFakeOCRWith(opts OCROptions) *fakeOCR {
 	f := &fakeOCR{
-		OCR:     &OCR{opts: opts, workers: make(chan struct{}, opts.Workers), idle: make(chan *tessClient, opts.Workers)},
+		OCR:     newOCR(opts),
 		started: make(chan struct{}, 64),
 		release: make(chan struct{}, 64),
 	}
@@ -464,5 +467,109 @@ func TestUpscale(t *testing.T) {
 	}
 	if mid := up.GrayAt(2, 1).Y; mid == 0 || mid == 255 {
 		t.Errorf("pixel (2,1) = %d, want an interpolated grey at the edge", mid)
+	}
+}
+
+func TestUpscaleFactor(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		w, h      int
+		dpi       float64
+		want      float64 // 0: only check the pixel cap
+		maxPixels float64
+	}{
+		{"letter at 300 dpi is left alone", 2550, 3300, 300, 1, 0},
+		{"fax at 200 dpi goes to 300", 1700, 2200, 200, 1.5, 0},
+		{"fax at 204 dpi", 1734, 2156, 204, 300.0 / 204, 0},
+		{"just under 300 is not worth a copy", 2460, 3184, 290, 1, 0},
+		// A 200×200 in MediaBox rendered at 31 dpi to stay under 40 MP: enlarging it
+		// to 300 dpi would make 3.6 billion pixels.
+		{"huge page at 31 dpi is not enlarged", 6200, 6200, 31, 1, 0},
+		{"low-dpi page is enlarged only up to the cap", 3000, 3000, 31, 0, maxUpscalePixels},
+		{"already over the cap is never enlarged", 5000, 5000, 100, 1, 0},
+		{"no resolution", 100, 100, 0, 1, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := upscaleFactor(tc.w, tc.h, tc.dpi)
+			if tc.want != 0 && math.Abs(f-tc.want) > 1e-9 {
+				t.Errorf("factor %.4f, want %.4f", f, tc.want)
+			}
+			if tc.maxPixels != 0 {
+				if px := float64(tc.w) * f * float64(tc.h) * f; px > tc.maxPixels*1.001 || f <= 1 {
+					t.Errorf("factor %.3f makes %.0f pixels, want >1 and ≤ %.0f", f, px, tc.maxPixels)
+				}
+			}
+		})
+	}
+}
+
+func TestOCRPixelBudget(t *testing.T) {
+	// Two workers, but a pixel budget that holds a big and a small page, not two big
+	// ones; a page over the whole budget runs alone rather than never.
+	big := encodePNG(t, markedImage(30, 20))
+	small := encodePNG(t, markedImage(10, 10))
+	huge := encodePNG(t, markedImage(50, 50))
+	weight := func(data []byte) int64 {
+		p, err := imagePages(data, newOCR(OCROptions{}).limits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ocrPixels(p[0].width, p[0].height, p[0].dpi)
+	}
+	budget := weight(big) + weight(small)
+	if 2*weight(big) <= budget || weight(huge) <= budget {
+		t.Fatalf("weights %d, %d, %d do not fit the test's plan", weight(big), weight(small), weight(huge))
+	}
+	f := newFakeOCRWith(OCROptions{Workers: 2, QueueLen: 8, MaxPixelsInFlight: budget})
+
+	a := f.start(context.Background(), big)
+	<-f.started
+	b := f.start(context.Background(), small)
+	<-f.started // both fit: both run
+	f.release <- struct{}{}
+	f.release <- struct{}{}
+	for _, ch := range []chan result{a, b} {
+		if r := <-ch; r.err != nil {
+			t.Fatal(r.err)
+		}
+	}
+
+	a = f.start(context.Background(), big)
+	<-f.started
+	b = f.start(context.Background(), big)
+	waitFor(t, "the second page to be admitted", func() bool { return f.admittedNow() == 2 })
+	time.Sleep(50 * time.Millisecond)
+	if n := f.active.Load(); n != 1 {
+		t.Fatalf("%d big pages running at once, want 1: the budget holds one", n)
+	}
+	f.release <- struct{}{}
+	<-f.started // the first finished, so the second may start
+	f.release <- struct{}{}
+	for _, ch := range []chan result{a, b} {
+		if r := <-ch; r.err != nil {
+			t.Fatal(r.err)
+		}
+	}
+
+	h := f.start(context.Background(), huge)
+	<-f.started
+	f.release <- struct{}{}
+	if r := <-h; r.err != nil || len(r.pages) != 1 {
+		t.Fatalf("page over the whole budget: %d pages, err %v", len(r.pages), r.err)
+	}
+
+	// A page waiting for pixels gives up with its request.
+	a = f.start(context.Background(), big)
+	<-f.started
+	ctx, cancel := context.WithCancel(context.Background())
+	b = f.start(ctx, big)
+	waitFor(t, "the second page to be admitted", func() bool { return f.admittedNow() == 2 })
+	cancel()
+	if r := <-b; !errors.Is(r.err, context.Canceled) {
+		t.Errorf("cancelled while waiting for pixels: err = %v, want context.Canceled", r.err)
+	}
+	f.release <- struct{}{}
+	if r := <-a; r.err != nil {
+		t.Fatal(r.err)
 	}
 }

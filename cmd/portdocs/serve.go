@@ -193,6 +193,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		} else {
 			defer ocr.Close()
 			ready["ocr"] = func(context.Context) error { return nil }
+			logger.Info("OCR ready", slog.String("model", ocr.Model()), slog.Int("workers", ocr.Workers()))
 		}
 	}
 	var mailer server.Mailer
