@@ -1,35 +1,19 @@
 package check
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/portdocs/portdocs/extract"
+	"github.com/portdocs/portdocs/internal/fixtures"
 	"github.com/portdocs/portdocs/port"
 )
 
-// expectedBill is fixtures/bills/*/expected.json: what each bill truly says.
-type expectedBill struct {
-	Fields struct {
-		CarrierName    *string       `json:"carrier_name"`
-		AccountNumber  *string       `json:"account_number"`
-		AccountPIN     *string       `json:"account_pin"`
-		BillingName    *string       `json:"billing_name"`
-		BusinessName   *string       `json:"business_name"`
-		BillingAddress *port.Address `json:"billing_address"`
-		ServiceAddress *port.Address `json:"service_address"`
-		BillDate       *string       `json:"bill_date"`
-	} `json:"fields"`
-	PhoneNumbers []string `json:"phone_numbers"`
-}
-
 // extraction builds the Extraction a perfect reader would return for the bill.
-func (e expectedBill) extraction() *extract.Extraction {
+func extraction(e fixtures.Expected) *extract.Extraction {
 	s := func(v *string) *extract.Field[string] {
 		if v == nil {
 			return nil
@@ -55,34 +39,22 @@ func (e expectedBill) extraction() *extract.Extraction {
 
 type fixture struct {
 	name string
-	bill expectedBill
+	bill fixtures.Expected
 	req  port.Request
 	date time.Time
 }
 
 func loadFixtures(t *testing.T) []fixture {
 	t.Helper()
-	dirs, _ := filepath.Glob(filepath.Join("..", "fixtures", "bills", "*"))
+	bills, err := fixtures.Bills(filepath.Join("..", "fixtures", "bills"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []fixture
-	for _, d := range dirs {
-		eb, err1 := os.ReadFile(filepath.Join(d, "expected.json"))
-		rb, err2 := os.ReadFile(filepath.Join(d, "request.json"))
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		f := fixture{name: filepath.Base(d)}
-		if err := json.Unmarshal(eb, &f.bill); err != nil {
-			t.Fatalf("%s/expected.json: %v", d, err)
-		}
-		if err := json.Unmarshal(rb, &f.req); err != nil {
-			t.Fatalf("%s/request.json: %v", d, err)
-		}
-		if f.bill.Fields.BillDate == nil {
-			t.Fatalf("%s: no bill_date", d)
-		}
-		var err error
-		if f.date, err = time.Parse("2006-01-02", *f.bill.Fields.BillDate); err != nil {
-			t.Fatalf("%s: bill_date: %v", d, err)
+	for _, b := range bills {
+		f := fixture{name: b.Name, bill: b.Expected, req: b.Request}
+		if f.date, err = b.Expected.Date(); err != nil {
+			t.Fatalf("%s: %v", b.Dir, err)
 		}
 		out = append(out, f)
 	}
@@ -124,7 +96,7 @@ func bumpLastDigit(s string) string {
 func TestFixtureBills(t *testing.T) {
 	for _, f := range loadFixtures(t) {
 		t.Run(f.name, func(t *testing.T) {
-			x := f.bill.extraction()
+			x := extraction(f.bill)
 			fresh := f.date.AddDate(0, 0, 10)
 			c := Run(f.req, x, fresh)
 			if c.Verdict != VerdictPass {

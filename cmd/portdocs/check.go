@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -19,26 +17,15 @@ import (
 // number that is also a receiving number...) go to stderr as "warning:" lines; the ones
 // about numbers are also flags of the Check.
 func runCheck(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	const usage = "usage: portdocs check --request REQ.json FILE"
+	fs := newFlagSet("check", stderr)
 	reqPath := fs.String("request", "", "port request JSON (CONTRACT §3)")
 	date := fs.String("now", "", "the date to check the bill's age against, YYYY-MM-DD (default today)")
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: portdocs check --request REQ.json FILE") }
+	fs.Usage = func() { fmt.Fprintln(stderr, usage) }
 	// Flags may come after the file too ("check bill.pdf --request req.json").
-	var files []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return errUsageShown
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
-	}
-	if *reqPath == "" || len(files) != 1 {
-		return errors.New("usage: portdocs check --request REQ.json FILE")
+	files, err := argSpec{usage: usage, positional: 1, required: []*string{reqPath}, interspersed: true}.parse(fs, args)
+	if err != nil {
+		return err
 	}
 	now := time.Now().UTC()
 	if *date != "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,19 +17,16 @@ import (
 // runLOA is the 'loa' subcommand: portdocs loa --request REQ.json --out LOA.pdf.
 // PORTDOCS_COMPANY_NAME and PORTDOCS_LOGO_PNG (a PNG path) brand the LOA.
 func runLOA(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("loa", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("loa", stderr)
 	reqPath := fs.String("request", "", "port request JSON (CONTRACT §3)")
 	outPath := fs.String("out", "", "where to write the LOA PDF")
 	company := fs.String("company", getenv("PORTDOCS_COMPANY_NAME"), "receiving company name printed on the LOA (env PORTDOCS_COMPANY_NAME)")
 	logo := fs.String("logo", getenv("PORTDOCS_LOGO_PNG"), "PNG logo for the LOA header (env PORTDOCS_LOGO_PNG)")
 	date := fs.String("date", "", "date on the LOA, YYYY-MM-DD (default today; fix it for reproducible output)")
 	showPIN := fs.Bool("show-pin", false, "print the account PIN, masked")
-	if err := fs.Parse(args); err != nil {
-		return errUsageShown
-	}
-	if *reqPath == "" || *outPath == "" || fs.NArg() != 0 {
-		return errors.New("usage: portdocs loa --request REQ.json --out LOA.pdf")
+	spec := argSpec{usage: "usage: portdocs loa --request REQ.json --out LOA.pdf", required: []*string{reqPath, outPath}}
+	if _, err := spec.parse(fs, args); err != nil {
+		return err
 	}
 	req, err := readRequest(*reqPath)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,16 +15,13 @@ import (
 // runVerify is the 'verify' subcommand: portdocs verify [--json] FILE. It prints the
 // seal's signer, time and hashes and fails (exit 1) when the seal does not verify.
 func runVerify(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("verify", stderr)
 	asJSON := fs.Bool("json", false, "print the verification as JSON")
-	if err := fs.Parse(args); err != nil {
-		return errUsageShown
+	files, err := argSpec{usage: "usage: portdocs verify FILE", positional: 1}.parse(fs, args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: portdocs verify FILE")
-	}
-	path := fs.Arg(0)
+	path := files[0]
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("%s: cannot read (%v); check the path", path, errors.Unwrap(err))
