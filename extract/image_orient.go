@@ -152,31 +152,49 @@ func inkMask(g *image.Gray) (*image.Gray, bool) {
 // straight edges outweigh the text lines in the profiles. Returns the pixels cleared.
 func clearEdgeInk(m *image.Gray) int {
 	W, H := m.Rect.Dx(), m.Rect.Dy()
-	var stack []int
-	push := func(x, y int) {
-		if x >= 0 && y >= 0 && x < W && y < H && m.Pix[y*m.Stride+x] == 0 {
-			m.Pix[y*m.Stride+x] = 255
-			stack = append(stack, y*W+x)
-		}
-	}
+	// A scanline fill: the stack holds one seed per run of ink next to a cleared run,
+	// not one entry per pixel, so a page that is all ink (a black image, a photo of the
+	// desk) costs a few kilobytes, not eight bytes a pixel.
+	type seed struct{ x, y int32 }
+	var stack []seed
+	isInk := func(x, y int) bool { return m.Pix[y*m.Stride+x] == 0 }
 	for x := 0; x < W; x++ {
-		push(x, 0)
-		push(x, H-1)
+		stack = append(stack, seed{int32(x), 0}, seed{int32(x), int32(H - 1)})
 	}
 	for y := 0; y < H; y++ {
-		push(0, y)
-		push(W-1, y)
+		stack = append(stack, seed{0, int32(y)}, seed{int32(W - 1), int32(y)})
 	}
 	n := 0
 	for len(stack) > 0 {
-		j := stack[len(stack)-1]
+		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		n++
-		x, y := j%W, j/W
-		push(x+1, y)
-		push(x-1, y)
-		push(x, y+1)
-		push(x, y-1)
+		x, y := int(s.x), int(s.y)
+		if !isInk(x, y) {
+			continue
+		}
+		l, r := x, x
+		for l > 0 && isInk(l-1, y) {
+			l--
+		}
+		for r < W-1 && isInk(r+1, y) {
+			r++
+		}
+		row := m.Pix[y*m.Stride:]
+		for i := l; i <= r; i++ {
+			row[i] = 255
+		}
+		n += r - l + 1
+		for _, ny := range [2]int{y - 1, y + 1} {
+			if ny < 0 || ny >= H {
+				continue
+			}
+			next := m.Pix[ny*m.Stride:]
+			for i := l; i <= r; i++ {
+				if next[i] == 0 && (i == l || next[i-1] != 0) {
+					stack = append(stack, seed{int32(i), int32(ny)})
+				}
+			}
+		}
 	}
 	return n
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -317,5 +319,105 @@ func TestImageDPI(t *testing.T) {
 		if got := estimateDPI(tc.w, tc.h); got < tc.want-0.01 || got > tc.want+0.01 {
 			t.Errorf("estimateDPI(%d,%d) = %v, want %v", tc.w, tc.h, got, tc.want)
 		}
+	}
+}
+
+func TestClearEdgeInk(t *testing.T) {
+	// Reference: a plain 4-connected breadth-first fill from every edge pixel.
+	reference := func(m *image.Gray) int {
+		W, H := m.Rect.Dx(), m.Rect.Dy()
+		var queue [][2]int
+		visit := func(x, y int) {
+			if x >= 0 && y >= 0 && x < W && y < H && m.Pix[y*m.Stride+x] == 0 {
+				m.Pix[y*m.Stride+x] = 255
+				queue = append(queue, [2]int{x, y})
+			}
+		}
+		for x := 0; x < W; x++ {
+			visit(x, 0)
+			visit(x, H-1)
+		}
+		for y := 0; y < H; y++ {
+			visit(0, y)
+			visit(W-1, y)
+		}
+		for i := 0; i < len(queue); i++ {
+			x, y := queue[i][0], queue[i][1]
+			visit(x+1, y)
+			visit(x-1, y)
+			visit(x, y+1)
+			visit(x, y-1)
+		}
+		return len(queue)
+	}
+	fromRows := func(rows ...string) *image.Gray {
+		g := image.NewGray(image.Rect(0, 0, len(rows[0]), len(rows)))
+		for y, r := range rows {
+			for x, c := range r {
+				if c != '#' {
+					g.Pix[y*g.Stride+x] = 255
+				}
+			}
+		}
+		return g
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	random := func(w, h int, ink float64) *image.Gray {
+		g := image.NewGray(image.Rect(0, 0, w, h))
+		for i := range g.Pix {
+			if rng.Float64() >= ink {
+				g.Pix[i] = 255
+			}
+		}
+		return g
+	}
+	cases := []struct {
+		name string
+		img  *image.Gray
+		want int // -1: whatever the reference says
+	}{
+		{"all ink", random(300, 200, 1), 300 * 200},
+		{"all paper", random(300, 200, 0), 0},
+		{"frame and a letter inside", fromRows(
+			"#######",
+			"#.....#",
+			"#..#..#",
+			"#.....#",
+			"#######"), 20},
+		// A path from the edge that turns back up and left: the fill must go both ways.
+		{"spiral", fromRows(
+			"#........",
+			"#.######.",
+			"#.#....#.",
+			"#.#.##.#.",
+			"#.#..#.#.",
+			"#.####.#.",
+			"#......#.",
+			"########."), -1},
+		{"one pixel", fromRows("#"), 1},
+	}
+	for i := 0; i < 20; i++ {
+		cases = append(cases, struct {
+			name string
+			img  *image.Gray
+			want int
+		}{fmt.Sprintf("random %d", i), random(40+i, 30+2*i, 0.3+0.02*float64(i)), -1})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ref := image.NewGray(tc.img.Rect)
+			copy(ref.Pix, tc.img.Pix)
+			want := reference(ref)
+			if tc.want >= 0 && want != tc.want {
+				t.Fatalf("the reference cleared %d, the case says %d", want, tc.want)
+			}
+			got := clearEdgeInk(tc.img)
+			if got != want {
+				t.Errorf("cleared %d pixels, want %d", got, want)
+			}
+			if !bytes.Equal(tc.img.Pix, ref.Pix) {
+				t.Error("the image after the fill differs from the reference's")
+			}
+		})
 	}
 }

@@ -318,12 +318,14 @@ func (o *OCR) PDFPages(ctx context.Context, pdf []byte, pages []int) ([]Page, er
 		return nil, fmt.Errorf("page %d does not exist (the PDF has %d): %w", last, count, ErrCorrupt)
 	}
 	dpis := make([]float64, len(pages))
-	sizePx := make([]int64, len(pages))
+	sizePx := make([]int64, len(pages))   // weight against MaxPixelsInFlight
+	renderPx := make([]int64, len(pages)) // expected size of the rendering
 	var total int64
 	for i, p := range pages {
 		info := sizes[p]
 		dpis[i] = min(o.opts.DPI, rasterDPI(info, o.opts.MaxPagePixels))
 		w, h := int(info.widthPt/72*dpis[i]), int(info.heightPt/72*dpis[i])
+		renderPx[i] = int64(w+2) * int64(h+2) // pdftoppm rounds up
 		total += int64(w) * int64(h)
 		sizePx[i] = ocrPixels(w, h, dpis[i])
 	}
@@ -335,7 +337,7 @@ func (o *OCR) PDFPages(ctx context.Context, pdf []byte, pages []int) ([]Page, er
 	return o.run(ctx, len(pages), pixels, func(ctx context.Context, i int) (*image.Gray, float64, int, error) {
 		ctx, cancel := context.WithTimeout(ctx, o.opts.PageTimeout)
 		defer cancel()
-		g, err := rasterPage(ctx, f.Name(), pages[i], dpis[i], o.opts.MaxPagePixels)
+		g, err := rasterPage(ctx, f.Name(), pages[i], dpis[i], o.opts.MaxPagePixels, renderPx[i])
 		return g, dpis[i], pages[i], err
 	})
 }
@@ -401,7 +403,12 @@ func (o *OCR) recognize(ctx context.Context, img *image.Gray, dpi float64) (Page
 		return Page{}, err
 	}
 	defer func() { o.idle <- c }()
-	return recognizePage(ctx, c, img, dpi)
+	p, err := recognizePage(ctx, c, img, dpi)
+	if rerr := c.release(); rerr != nil && err == nil {
+		err = rerr
+	}
+	trimCHeap()
+	return p, err
 }
 
 // client lends an idle client or starts a new one; the worker token guarantees no more

@@ -78,7 +78,7 @@ func samplePage(t testing.TB, dpi float64) *image.Gray {
 	}
 	f.Write(samplePDF(t, 1))
 	f.Close()
-	g, err := rasterPage(context.Background(), f.Name(), 1, dpi, 1e8)
+	g, err := rasterPage(context.Background(), f.Name(), 1, dpi, 1e8, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,6 +91,11 @@ func upscaleFactor(w, h int, dpi float64) float64 {
 // boxes to points. If the orientation analysis was unsure and the text came out as
 // garbage, it tries the page the other way up and keeps the better reading.
 func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float64) (Page, error) {
+	if k := int(dpi / 300); k >= 2 {
+		// 600-dpi scans and large photos: Tesseract reads best near 300 dpi, and
+		// recognition costs time and memory by the pixel.
+		g, dpi = downscale(g, k), dpi/float64(k)
+	}
 	despeckle(g, dpi)
 	if f := upscaleFactor(g.Rect.Dx(), g.Rect.Dy(), dpi); f > 1 {
 		g = upscale(g, f)
@@ -105,7 +110,8 @@ func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float6
 	// An unsure orientation that reads poorly, or any that reads as garbage: try the
 	// other three turns, keep the best, stop at the first good one. Costs a recognition
 	// each, on such pages only (a clean upright page reads at 0.85-0.95).
-	if q := readingQuality(boxes); (!turn.certain && q < 0.6) || q < 0.4 {
+	// A page with no word at all (blank, or all ink) has nothing to read either way up.
+	if q := readingQuality(boxes); ((!turn.certain && q < 0.6) || q < 0.4) && anyAlnum(boxes) {
 		for _, r := range []int{180, 90, 270} {
 			if ctx.Err() != nil {
 				break
@@ -165,6 +171,15 @@ func readingQuality(boxes []gosseract.BoundingBox) float64 {
 		return 0
 	}
 	return sum / n
+}
+
+func anyAlnum(boxes []gosseract.BoundingBox) bool {
+	for _, b := range boxes {
+		if hasAlnum(b.Word) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAlnum(s string) bool {

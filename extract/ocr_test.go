@@ -573,3 +573,32 @@ func TestOCRPixelBudget(t *testing.T) {
 		t.Fatal(r.err)
 	}
 }
+
+func TestOCRHighResolution(t *testing.T) {
+	// A 600-dpi scan is read at 300 dpi (a quarter of the pixels), and its boxes still
+	// come out in the page's points.
+	o := testOCR(t)
+	c, err := o.client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { o.idle <- c }()
+	p, err := recognizePage(context.Background(), c, samplePage(t, 600), 600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(p.Width-612) > 2 || math.Abs(p.Height-792) > 2 {
+		t.Errorf("page is %.1f × %.1f pt, want 612 × 792", p.Width, p.Height)
+	}
+	text := pageText(p)
+	for _, want := range []string{"Account Number: 8123 4567 0199", "HARBOR LIGHT BAKERY LLC", "SPRINGFIELD IL 62704-1234"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q not read; got:\n%s", want, text)
+		}
+	}
+	for _, w := range p.Words {
+		if w.Text == "HARBOR" && (math.Abs(w.BBox[0]-72) > 3 || math.Abs(w.BBox[3]-(100+3*22)) > 4) {
+			t.Errorf("HARBOR at %v; the text starts at x = 72 pt with its baseline at y = 166 pt", w.BBox)
+		}
+	}
+}

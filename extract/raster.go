@@ -38,7 +38,7 @@ func pdfInfo(ctx context.Context, path string, first, last int) (int, map[int]pd
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	args := []string{"-f", strconv.Itoa(first), "-l", strconv.Itoa(last), path}
-	out, err := runTool(ctx, "pdfinfo", args, 1<<20)
+	out, err := runTool(ctx, "pdfinfo", args, 1<<20, 4096)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -66,9 +66,15 @@ func pdfInfo(ctx context.Context, path string, first, last int) (int, map[int]pd
 	return count, sizes, nil
 }
 
+// maxRenderPixels caps a rendered PDF page below OCROptions.MaxPagePixels (which also
+// bounds uploaded photos): 11×17 in and A3 still render at 300 dpi, a bigger page at
+// less. Recognition costs memory by the pixel, and a bill is not a poster.
+const maxRenderPixels = 20_000_000
+
 // rasterDPI is 300, lowered for pages so large that 300 dpi would exceed the pixel cap.
 func rasterDPI(info pdfPageInfo, maxPixels int64) float64 {
 	dpi := 300.0
+	maxPixels = min(maxPixels, maxRenderPixels)
 	area := info.widthPt * info.heightPt / (72 * 72) // square inches
 	if area > 0 && area*dpi*dpi > float64(maxPixels) {
 		dpi = math.Floor(math.Sqrt(float64(maxPixels) / area))
@@ -76,11 +82,14 @@ func rasterDPI(info pdfPageInfo, maxPixels int64) float64 {
 	return dpi
 }
 
-// rasterPage renders one 1-based page to 8-bit gray at dpi.
-func rasterPage(ctx context.Context, path string, page int, dpi float64, maxPixels int64) (*image.Gray, error) {
+// rasterPage renders one 1-based page to 8-bit gray at dpi. pixels is the expected size
+// (from pdfinfo), to read the output into one buffer of the right size instead of one
+// that doubles its way there (a 40-megapixel page would otherwise pass through buffers
+// of 32 and 64 MB).
+func rasterPage(ctx context.Context, path string, page int, dpi float64, maxPixels, pixels int64) (*image.Gray, error) {
 	p := strconv.Itoa(page)
 	args := []string{"-r", strconv.FormatFloat(dpi, 'f', 0, 64), "-gray", "-f", p, "-l", p, path}
-	out, err := runTool(ctx, "pdftoppm", args, maxPixels+64)
+	out, err := runTool(ctx, "pdftoppm", args, maxPixels+64, min(pixels, maxPixels)+64)
 	if err != nil {
 		return nil, fmt.Errorf("rendering page %d: %w", page, err)
 	}
@@ -113,11 +122,13 @@ func (w *capWriter) Write(p []byte) (int, error) {
 	return w.buf.Write(p)
 }
 
-// runTool runs a poppler tool under ctx with capped output; the process is killed when
-// ctx ends. Its stderr is kept for the error message but never logged with content.
-func runTool(ctx context.Context, name string, args []string, maxOut int64) ([]byte, error) {
+// runTool runs a poppler tool under ctx with capped output (expect: its likely size);
+// the process is killed when ctx ends. Its stderr is kept for the error message but never
+// logged with content.
+func runTool(ctx context.Context, name string, args []string, maxOut, expect int64) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	stdout := &capWriter{max: maxOut}
+	stdout.buf.Grow(int(min(max(expect, 0), maxOut)))
 	stderr := &capWriter{max: 4096, discard: true}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	// After the process ends (or is killed), its output must be drained; a loaded

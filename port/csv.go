@@ -150,6 +150,39 @@ func suggest(first []string, sample [][]string) *Mapping {
 // MaxCSVColumns is the most columns a number-list CSV may have.
 const MaxCSVColumns = 64
 
+// MaxLineBytes is the longest line of a number list (CSV or plain text). A row is a
+// number, a receiving number, a source and a name or two: a few hundred bytes. A longer
+// line is not a number list, and reading it whole (a megabyte of commas is a million
+// columns) would cost the server far more memory than the file's size.
+const MaxLineBytes = 8 << 10
+
+// errLineTooLong stops the CSV reader at a line over MaxLineBytes.
+var errLineTooLong = errors.New("line too long")
+
+// lineLimitReader fails with errLineTooLong once a line passes max bytes, before the
+// CSV reader buffers it.
+type lineLimitReader struct {
+	r    io.Reader
+	max  int
+	run  int // bytes since the last newline
+	line int // 1-based line being read
+}
+
+func (l *lineLimitReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		if c == '\n' {
+			l.run = 0
+			l.line++
+			continue
+		}
+		if l.run++; l.run > l.max {
+			return i, errLineTooLong
+		}
+	}
+	return n, err
+}
+
 // ParseCSV reads an uploaded number list. The delimiter (',', ';' or tab) is sniffed, a
 // UTF-8 byte-order mark skipped, quoted fields honoured. The column mapping comes from
 // mapping when given, else from the header or the data; the mapping the parser
@@ -165,7 +198,8 @@ func ParseCSV(r io.Reader, mapping *Mapping) (NumberList, error) {
 	if i := bytes.IndexByte(firstLine, '\n'); i >= 0 {
 		firstLine = firstLine[:i]
 	}
-	cr := csv.NewReader(br)
+	limited := &lineLimitReader{r: br, max: MaxLineBytes, line: 1}
+	cr := csv.NewReader(limited)
 	cr.Comma = sniffDelimiter(firstLine)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
@@ -192,6 +226,9 @@ func ParseCSV(r io.Reader, mapping *Mapping) (NumberList, error) {
 					return l, fmt.Errorf("%w: %v", ErrCSV, err)
 				}
 				continue
+			}
+			if errors.Is(err, errLineTooLong) {
+				return l, fmt.Errorf("%w: line %d is longer than %d KB; a number list has one short row per number", ErrCSV, limited.line, MaxLineBytes>>10)
 			}
 			return l, fmt.Errorf("%w: %v", ErrCSV, err)
 		}

@@ -55,6 +55,11 @@ func ParseNumberList(text string) NumberList {
 		if line == "" {
 			continue
 		}
+		if len(line) > MaxLineBytes {
+			l.Problems = append(l.Problems, Problem{Field: RoleTrackingNumber, Code: CodeInvalidNumber, Line: lineNo, Severity: SeverityError,
+				Message: fmt.Sprintf("line %d: %d KB on one line is not a phone number; put one number per line", lineNo, len(line)>>10)})
+			continue
+		}
 		if len(l.Numbers) >= MaxNumbers {
 			l.Problems = append(l.Problems, Problem{Field: RoleTrackingNumber, Code: CodeTooManyNumbers, Line: lineNo, Severity: SeverityError,
 				Message: fmt.Sprintf("line %d: more than %d numbers; split the list into several port requests", lineNo, MaxNumbers)})

@@ -22,6 +22,10 @@ func NormalizeNumber(s string) (string, error) {
 	if raw == "" {
 		return "", fmt.Errorf("empty: %w", ErrInvalidNumber)
 	}
+	if len(raw) > maxNumberText {
+		// Not a number someone typed; and the messages below quote their input.
+		return "", fmt.Errorf("%s is %d characters, too long for a phone number: %w", quoteShort(raw), len(raw), ErrInvalidNumber)
+	}
 	if national, ok := plainNANP(raw); ok {
 		if !validNANP(national) {
 			return "", fmt.Errorf("%q is not a valid 10-digit NANP number: %w", raw, ErrInvalidNumber)
@@ -29,6 +33,18 @@ func NormalizeNumber(s string) (string, error) {
 		return "+1" + national, nil
 	}
 	return parseNumber(raw)
+}
+
+// maxNumberText is the longest text read as one phone number: "+1 (410) 555-0142 ext.
+// 12345" is 27 characters.
+const maxNumberText = 64
+
+// quoteShort quotes s for a message, cut to its first 32 characters.
+func quoteShort(s string) string {
+	if r := []rune(s); len(r) > 32 {
+		return fmt.Sprintf("%q…", string(r[:32]))
+	}
+	return fmt.Sprintf("%q", s)
 }
 
 // plainNANP is the fast path for the way nearly everyone writes a US number: digits with

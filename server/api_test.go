@@ -354,6 +354,12 @@ func TestAPI(t *testing.T) {
 			rawBody: "a\n1\n", wantStatus: 400, wantContains: []string{`"field":"mapping"`}},
 		{name: "numbers: other types are 415", method: "POST", url: "/v1/numbers", key: wizardKey, contentType: "application/pdf",
 			rawBody: "%PDF-", wantStatus: 415},
+		{name: "numbers: a CSV with a megabyte line is 422 and not echoed", method: "POST", url: "/v1/numbers", key: wizardKey,
+			contentType: "text/csv", rawBody: "number,receiving_number\n+14105550143," + strings.Repeat("9", 1<<20) + "\n",
+			wantStatus: 422, wantContains: []string{`"code":"invalid_csv"`, "line 2 is longer than"}, wantNotContains: []string{"99999999"}},
+		{name: "numbers: a list over 5 MB is 413", method: "POST", url: "/v1/numbers", key: wizardKey,
+			contentType: "text/plain", rawBody: strings.Repeat("+14105550142\n", (5<<20)/13+1),
+			wantStatus: 413},
 		{name: "documents download with their SHA-256", setup: func(e *testEnv) map[string]string {
 			v := withReviewPort(e)
 			for _, d := range getPort(e.t, e, v["id"]).Documents {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -108,6 +109,10 @@ func (r *reader) run(ctx context.Context, data []byte) (*extract.Extraction, err
 	return x, nil
 }
 
+// maxNumberListBytes bounds a number list: 10,000 rows (port.MaxNumbers) of a few
+// hundred bytes each fit with room to spare.
+const maxNumberListBytes = 5 << 20
+
 // handleNumbers parses a number list: text/plain one number per line, or text/csv
 // (also as a multipart "file") with an optional mapping (query or form parameter):
 // the role of each column in order, comma-separated ("tracking_number,receiving_number,,
@@ -127,7 +132,7 @@ func handleNumbers() echo.HandlerFunc {
 			if ferr != nil {
 				return badRequest("file", "send the list as field \"file\" (CSV or one number per line)")
 			}
-			if body, err = readFileHeader(fh, 5<<20); err != nil {
+			if body, err = readFileHeader(fh, maxNumberListBytes); err != nil {
 				return err
 			}
 			mt = "text/plain"
@@ -135,8 +140,11 @@ func handleNumbers() echo.HandlerFunc {
 				mt = "text/csv"
 			}
 		case "text/plain", "text/csv":
-			if body, err = io.ReadAll(c.Request().Body); err != nil {
+			if body, err = io.ReadAll(io.LimitReader(c.Request().Body, maxNumberListBytes+1)); err != nil {
 				return err
+			}
+			if len(body) > maxNumberListBytes {
+				return fmt.Errorf("a number list over %d MB: %w", maxNumberListBytes>>20, extract.ErrTooLarge)
 			}
 		default:
 			return errorf(http.StatusUnsupportedMediaType, "unsupported_type", "", "send text/plain (one number per line) or text/csv")
