@@ -14,7 +14,7 @@ RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/portdocs ./cmd/por
 # (pdftoppm runs as a child process).
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        libtesseract5 liblept5 tesseract-ocr-eng tesseract-ocr-script-latn poppler-utils \
+        libtesseract5 liblept5 tesseract-ocr-eng poppler-utils \
         ca-certificates tini && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/portdocs --create-home portdocs
 COPY --from=build /out/portdocs /usr/local/bin/portdocs

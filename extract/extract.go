@@ -176,6 +176,7 @@ func safeFindFields(pages []Page) (f Fields, phones []PhoneNumber, warnings []st
 // readPDF reads every page's text layer, and sends the pages without a usable one to
 // OCR when there is OCR.
 func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, []string, error) {
+	data = trimToPDF(data)
 	if bytes.HasPrefix(data, []byte("%PDF-2.")) {
 		// The library only knows 1.x headers; 2.0 files are read the same way.
 		data = append([]byte("%PDF-1.7"), data[8:]...)
@@ -234,6 +235,27 @@ func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, [
 		}
 	}
 	return pages, method, warnings, nil
+}
+
+// trimToPDF drops bytes before the "%PDF-" header (within the first KB, as readers
+// allow; cross-reference offsets count from the header) and after the last "%%EOF" and
+// its end of line. Mail gateways, download managers and some scanners add such bytes;
+// viewers ignore them, and a bill must not be refused for them.
+func trimToPDF(data []byte) []byte {
+	if i := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")); i > 0 {
+		data = data[i:]
+	}
+	if j := bytes.LastIndex(data, []byte("%%EOF")); j >= 0 {
+		end := j + len("%%EOF")
+		if end < len(data) && data[end] == '\r' {
+			end++
+		}
+		if end < len(data) && data[end] == '\n' {
+			end++
+		}
+		data = data[:end]
+	}
+	return data
 }
 
 func pageList(pages []int) string {

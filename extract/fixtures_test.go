@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -214,6 +215,41 @@ func TestFixturesAsOCRWords(t *testing.T) {
 			want := b.Expected
 			want.Pages = 0 // the words alone say nothing of the page count
 			compareExpected(t, x, want)
+		})
+	}
+}
+
+// TestFixturesWithStrayBytes: bytes before the header or after the end-of-file marker
+// (mail gateways, download managers, scanners) change nothing in what is read.
+func TestFixturesWithStrayBytes(t *testing.T) {
+	ex := New(Options{})
+	prefix := []byte("\xef\xbb\xbfContent-Type: application/pdf\r\n\r\n")
+	suffix := []byte("\r\n--=_boundary_7f3a--\r\nsent by a mail gateway\x00\x00")
+	for _, b := range fixtureBills(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			data, err := os.ReadFile(b.PDF)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := ex.Extract(context.Background(), data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantJSON, _ := json.Marshal(want)
+			for name, variant := range map[string][]byte{
+				"prefix": slices.Concat(prefix, data),
+				"suffix": slices.Concat(data, suffix),
+				"both":   slices.Concat(prefix, data, suffix),
+			} {
+				got, err := ex.Extract(context.Background(), variant)
+				if err != nil {
+					t.Errorf("%s: %v", name, err)
+					continue
+				}
+				if gotJSON, _ := json.Marshal(got); !bytes.Equal(gotJSON, wantJSON) {
+					t.Errorf("%s: the extraction differs from the clean file's", name)
+				}
+			}
 		})
 	}
 }

@@ -93,3 +93,11 @@ func writeModel(dir string, sum [32]byte) error {
 	}
 	return nil
 }
+
+// BundledModel returns the directory holding the bundled model and its language name,
+// writing it there first if needed: for running the tesseract CLI with the model the
+// service reads with (`tesseract --tessdata-dir DIR -l LANG ...`).
+func BundledModel() (dir, language string, err error) {
+	dir, err = bundledTessdata()
+	return dir, bundledLanguage, err
+}

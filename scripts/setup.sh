@@ -7,7 +7,7 @@ set -euo pipefail
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MAILPIT_VERSION=v1.33.1
 
-runtime_pkgs=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-script-latn libtesseract-dev libleptonica-dev poppler-utils fonts-dejavu-core ca-certificates)
+runtime_pkgs=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd libtesseract-dev libleptonica-dev poppler-utils fonts-dejavu-core ca-certificates)
 test_pkgs=(chromium qpdf)
 
 want=("${runtime_pkgs[@]}")

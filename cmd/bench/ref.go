@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/portdocs/portdocs/extract"
 )
 
 // refPhase runs the same files through the tools a user would otherwise run:
@@ -24,6 +26,12 @@ func (b *bench) refPhase(ctx context.Context) error {
 			return fmt.Errorf("%s is not installed (poppler-utils, tesseract-ocr); run scripts/setup.sh or drop ref from -phases", tool)
 		}
 	}
+	// The service's model (the bundled Latin one), so both sides do the same work.
+	dir, lang, err := extract.BundledModel()
+	if err != nil {
+		return err
+	}
+	modelArgs := []string{"--tessdata-dir", dir, "-l", lang}
 	par := b.cfg.ocrWorkers
 	tmp, err := os.MkdirTemp("", "portdocs-bench-ref-")
 	if err != nil {
@@ -45,7 +53,7 @@ func (b *bench) refPhase(ctx context.Context) error {
 		return err
 	}
 	scanLat, scanWall, err := runParallel(ctx, par, scanJobs, func(d doc, i int) error {
-		return tesseractDoc(ctx, d, filepath.Join(tmp, strconv.Itoa(i)))
+		return tesseractDoc(ctx, d, filepath.Join(tmp, strconv.Itoa(i)), modelArgs)
 	})
 	if err != nil {
 		return err
@@ -142,10 +150,10 @@ func runTool(ctx context.Context, name string, args ...string) error {
 
 // tesseractDoc OCRs one scan as a user would: a PDF is rendered at 300 dpi by pdftoppm
 // and every page image goes through tesseract; an image goes straight in (tesseract
-// reads every page of a multi-page TIFF).
-func tesseractDoc(ctx context.Context, d doc, dir string) error {
+// reads every page of a multi-page TIFF), with model naming the model.
+func tesseractDoc(ctx context.Context, d doc, dir string, model []string) error {
 	if filepath.Ext(d.path) != ".pdf" {
-		return runTool(ctx, "tesseract", d.path, "stdout")
+		return runTool(ctx, "tesseract", append([]string{d.path, "stdout"}, model...)...)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -157,7 +165,7 @@ func tesseractDoc(ctx context.Context, d doc, dir string) error {
 	pages, _ := filepath.Glob(filepath.Join(dir, "p*.png"))
 	sort.Strings(pages)
 	for _, p := range pages {
-		if err := runTool(ctx, "tesseract", p, "stdout"); err != nil {
+		if err := runTool(ctx, "tesseract", append([]string{p, "stdout"}, model...)...); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portdocs/portdocs/internal/fixtures"
 )
 
 // checkOutput is the part of a Check the command test reads.
@@ -21,30 +23,23 @@ type checkOutput struct {
 // TestCheckCommandOnFixtures runs the whole pipeline (read the PDF, extract, check) on
 // every fixture bill: its correct request passes, a broken account number is flagged.
 func TestCheckCommandOnFixtures(t *testing.T) {
-	dirs, _ := filepath.Glob(filepath.Join("..", "..", "fixtures", "bills", "*"))
-	if len(dirs) == 0 {
+	bills, err := fixtures.Bills(filepath.Join("..", "..", "fixtures", "bills"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bills) == 0 {
 		t.Fatal("no fixture bills in fixtures/bills")
 	}
-	for _, d := range dirs {
-		t.Run(filepath.Base(d), func(t *testing.T) {
-			var exp struct {
-				Fields struct {
-					BillDate string `json:"bill_date"`
-				} `json:"fields"`
-			}
-			b, err := os.ReadFile(filepath.Join(d, "expected.json"))
+	for _, b := range bills {
+		t.Run(b.Name, func(t *testing.T) {
+			billDate, err := b.Expected.Date()
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%s: %v", b.Name, err)
 			}
-			if err := json.Unmarshal(b, &exp); err != nil {
-				t.Fatal(err)
-			}
-			billDate, err := time.Parse("2006-01-02", exp.Fields.BillDate)
-			if err != nil {
-				t.Fatal(err)
-			}
-			now := billDate.AddDate(0, 0, 10).Format("2006-01-02")
-			stdout, stderr, err := runCmd(t, "check", "--request", filepath.Join(d, "request.json"), "--now", now, filepath.Join(d, "bill.pdf"))
+			// Ten days after the bill: recent enough that age raises no flag.
+			now := billDate.AddDate(0, 0, 10).Format(time.DateOnly)
+			reqPath := filepath.Join(b.Dir, fixtures.RequestFile)
+			stdout, stderr, err := runCmd(t, "check", "--request", reqPath, "--now", now, b.PDF)
 			if err != nil {
 				t.Fatalf("error %v; stderr %s", err, stderr)
 			}
@@ -56,27 +51,32 @@ func TestCheckCommandOnFixtures(t *testing.T) {
 				t.Errorf("correct request: verdict %s, flags %+v; want pass", c.Verdict, c.Flags)
 			}
 
-			// The same request with two account-number digits swapped.
-			var req map[string]any
-			rb, _ := os.ReadFile(filepath.Join(d, "request.json"))
-			if err := json.Unmarshal(rb, &req); err != nil {
-				t.Fatal(err)
-			}
-			cu := req["customer"].(map[string]any)
-			acct := []byte(cu["account_number"].(string))
+			// The same request with two adjacent account-number characters swapped
+			// (separators stay put; Customer is a value, so b.Request stays untouched).
+			req := b.Request
+			acct := []byte(req.Customer.AccountNumber)
+			swapped := false
 			for i := 0; i+1 < len(acct); i++ {
-				if acct[i] != acct[i+1] && acct[i] != ' ' && acct[i+1] != ' ' && acct[i] != '-' && acct[i+1] != '-' {
+				if acct[i] != acct[i+1] && !isSeparator(acct[i]) && !isSeparator(acct[i+1]) {
 					acct[i], acct[i+1] = acct[i+1], acct[i]
+					swapped = true
 					break
 				}
 			}
-			cu["account_number"] = string(acct)
-			bad, _ := json.Marshal(req)
+			if !swapped {
+				t.Fatal("the account number has no two different adjacent characters to swap")
+			}
+			req.Customer.AccountNumber = string(acct)
+			bad, err := json.Marshal(req)
+			if err != nil {
+				t.Fatal(err)
+			}
 			badPath := filepath.Join(t.TempDir(), "req.json")
 			if err := os.WriteFile(badPath, bad, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			stdout, _, err = runCmd(t, "check", filepath.Join(d, "bill.pdf"), "--request", badPath, "--now", now)
+			// Flags after the file too: check accepts them interspersed.
+			stdout, _, err = runCmd(t, "check", b.PDF, "--request", badPath, "--now", now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,6 +94,8 @@ func TestCheckCommandOnFixtures(t *testing.T) {
 		})
 	}
 }
+
+func isSeparator(c byte) bool { return c == ' ' || c == '-' }
 
 func TestCheckCommandErrors(t *testing.T) {
 	dir := t.TempDir()

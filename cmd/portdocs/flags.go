@@ -35,7 +35,10 @@ func (a argSpec) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		if err := fs.Parse(args); err != nil {
 			return nil, errUsageShown
 		}
-		if !a.interspersed || fs.NArg() == 0 {
+		// Parse drops a "--" and stops there: everything after it is an argument, even
+		// when flags may follow the file ("check -- x -n": two files, no flag).
+		consumed := len(args) - fs.NArg()
+		if !a.interspersed || fs.NArg() == 0 || (consumed > 0 && args[consumed-1] == "--") {
 			rest = append(rest, fs.Args()...)
 			break
 		}
