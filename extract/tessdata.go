@@ -16,9 +16,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 )
 
 //go:embed tessdata/Latin.traineddata
@@ -49,7 +51,18 @@ func bundledTessdata() (string, error) {
 			}
 			errs = append(errs, err)
 		}
-		// No usable cache directory (no HOME, read-only): a private one for this process.
+		// No usable cache directory (no HOME, read-only): one per user in the temporary
+		// directory, reused by later runs, if it is a private directory of ours...
+		shared := filepath.Join(os.TempDir(), fmt.Sprintf("portdocs-%d-%s", os.Getuid(), name))
+		if err := os.Mkdir(shared, 0o700); err == nil || errors.Is(err, fs.ErrExist) {
+			if privateDir(shared) {
+				if err := writeModel(shared, sum); err == nil {
+					bundled.dir = shared
+					return
+				}
+			}
+		}
+		// ...else a new one for this process.
 		dir, err := os.MkdirTemp("", "portdocs-"+name+"-")
 		if err == nil {
 			if err = writeModel(dir, sum); err == nil {
@@ -60,6 +73,17 @@ func bundledTessdata() (string, error) {
 		bundled.err = fmt.Errorf("writing the bundled OCR model: %w", errors.Join(append(errs, err)...))
 	})
 	return bundled.dir, bundled.err
+}
+
+// privateDir reports whether path is a directory (not a link to one) owned by this user
+// and closed to everyone else, so nobody else can swap the model Tesseract will read.
+func privateDir(path string) bool {
+	st, err := os.Lstat(path)
+	if err != nil || !st.IsDir() || st.Mode().Perm() != 0o700 {
+		return false
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	return ok && int(sys.Uid) == os.Getuid()
 }
 
 // writeModel makes dir/Latin.traineddata hold the bundled model, whose SHA-256 is sum:

@@ -66,3 +66,41 @@ func TestBundledModelReads(t *testing.T) {
 		t.Fatalf("bundled model file: %v, %v", st, err)
 	}
 }
+
+func TestPrivateDir(t *testing.T) {
+	base := t.TempDir()
+	mk := func(name string, perm os.FileMode) string {
+		p := filepath.Join(base, name)
+		if err := os.Mkdir(p, perm); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, perm); err != nil { // the umask may have narrowed it
+			t.Fatal(err)
+		}
+		return p
+	}
+	private := mk("private", 0o700)
+	open := mk("open", 0o777)
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(private, link); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(base, "file")
+	if err := os.WriteFile(file, nil, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path string
+		want bool
+	}{
+		{private, true},
+		{open, false}, // others could replace the model
+		{link, false}, // a link could be pointed elsewhere
+		{file, false}, // not a directory
+		{filepath.Join(base, "missing"), false},
+	} {
+		if got := privateDir(tc.path); got != tc.want {
+			t.Errorf("privateDir(%s) = %v, want %v", filepath.Base(tc.path), got, tc.want)
+		}
+	}
+}
