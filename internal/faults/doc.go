@@ -7,6 +7,6 @@
 //
 // Every test has a hard deadline and runs in CI; missing tools (minio, tesseract)
 // fail under CI instead of skipping (internal/testenv.LookTool). PORTDOCS_HOSTILE_N
-// sets how many hostile files go through POST /v1/extract (300 by default; 2000 for
-// the full run documented in docs/LOAD.md).
+// sets how many hostile files go through POST /v1/extract (the 2,000 by
+// default, about 2 minutes; fewer for a quick local run).
 package faults
