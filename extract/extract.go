@@ -195,6 +195,12 @@ func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, [
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errBudget) {
 				return nil, "", nil, err
 			}
+			if errors.Is(err, errContentTooLarge) {
+				// Not a bill page, and not one to render either.
+				warnings = append(warnings, fmt.Sprintf("page %d was not read: %v", i+1, errContentTooLarge))
+				pages[i] = p
+				continue
+			}
 			warnings = append(warnings, fmt.Sprintf("page %d: part of its text could not be read", i+1))
 		}
 		pages[i] = p

@@ -42,16 +42,6 @@ func TestHostileInput(t *testing.T) {
 		b.set(2, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), count))
 		return b.bytes("", false)
 	}
-	onePage := func(pageExtra string, extra ...string) []byte {
-		var b pdfBuilder
-		b.add("<< /Type /Catalog /Pages 2 0 R >>")
-		b.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-		b.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] " + pageExtra + " >>")
-		for _, e := range extra {
-			b.add(e)
-		}
-		return b.bytes("", false)
-	}
 	cyclicPrev := func() []byte {
 		b := pdfBuilder{objs: []string{"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"}}
 		return b.bytes("", true)
@@ -209,5 +199,37 @@ func TestHandBuiltEncryptDict(t *testing.T) {
 	_, err := New(Options{}).Extract(context.Background(), data)
 	if !errors.Is(err, ErrEncrypted) {
 		t.Fatalf("err = %v, want ErrEncrypted", err)
+	}
+}
+
+// onePage is a one-page letter PDF: pageExtra goes into the page dictionary, extra are
+// objects 4, 5, ...
+func onePage(pageExtra string, extra ...string) []byte {
+	var b pdfBuilder
+	b.add("<< /Type /Catalog /Pages 2 0 R >>")
+	b.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	b.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] " + pageExtra + " >>")
+	for _, e := range extra {
+		b.add(e)
+	}
+	return b.bytes("", false)
+}
+
+// TestContentBombNotRendered: a page whose drawing instructions decode past the cap is a
+// decompression bomb; it is reported, and not handed to OCR (rendering it would feed the
+// bomb to poppler: 4.5 s for a 500 KB file).
+func TestContentBombNotRendered(t *testing.T) {
+	o := testOCR(t)
+	testenvLookPoppler(t)
+	zeros := bytes.Repeat([]byte("0 "), 6<<20) // 12 MB decoded: over the 8 MB cap
+	x, err := New(Options{OCR: o}).Extract(context.Background(), onePage("/Contents 4 0 R", flateObj("", zeros)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Method != MethodText {
+		t.Errorf("method %q: the page went to OCR", x.Method)
+	}
+	if len(x.Warnings) != 1 || !strings.Contains(x.Warnings[0], "page 1 was not read") {
+		t.Errorf("warnings %q, want one saying page 1 was not read", x.Warnings)
 	}
 }

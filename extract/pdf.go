@@ -205,7 +205,10 @@ func (d *pdfDoc) pageWords(i int) (Page, error) {
 	pt := newPageText(d.br, p)
 	page := Page{Number: i + 1, Width: pt.w, Height: pt.h, Source: SourceText}
 	err := guard(fmt.Sprintf("reading page %d", i+1), func() error {
-		content := contentBytes(p.v.Key("Contents"))
+		content, err := contentBytes(p.v.Key("Contents"))
+		if err != nil {
+			return err
+		}
 		pt.run(content, p.res, "page", identityMatrix, 0)
 		return nil
 	})

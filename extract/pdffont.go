@@ -33,6 +33,9 @@ const (
 
 // readStream decodes a stream, refusing more than max bytes so a compression bomb
 // costs at most max.
+// errStreamTooLarge is a stream that decodes to more than its cap.
+var errStreamTooLarge = errors.New("stream too large")
+
 func readStream(v pdf.Value, max int64) ([]byte, error) {
 	if v.Kind() != pdf.Stream {
 		return nil, errors.New("not a stream")
@@ -40,7 +43,7 @@ func readStream(v pdf.Value, max int64) ([]byte, error) {
 	rd := v.Reader()
 	b, err := io.ReadAll(io.LimitReader(rd, max+1))
 	if int64(len(b)) > max {
-		return nil, fmt.Errorf("stream decodes to more than %d MB", max>>20)
+		return nil, fmt.Errorf("%w: more than %d MB", errStreamTooLarge, max>>20)
 	}
 	if err != nil && len(b) == 0 {
 		return nil, err

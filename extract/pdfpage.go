@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"errors"
+	"fmt"
 	"math"
 
 	"github.com/ledongthuc/pdf"
@@ -85,22 +87,33 @@ func newPageText(br *budgetReader, p pdfPage) *pdfPageText {
 	return pt
 }
 
+// errContentTooLarge is a page whose drawing instructions decode to more than
+// maxContentBytes: a dense text page is about 100 KB, so such a page is a decompression
+// bomb, and rendering it for OCR would only feed the bomb to poppler.
+var errContentTooLarge = fmt.Errorf("its drawing instructions decode to more than %d MB", maxContentBytes>>20)
+
 // contentBytes decodes a page's or form's /Contents (a stream or an array of them).
-func contentBytes(v pdf.Value) []byte {
+func contentBytes(v pdf.Value) ([]byte, error) {
 	if v.Kind() == pdf.Array {
 		var all []byte
 		for i := 0; i < v.Len() && i < 1024; i++ {
 			b, err := readStream(v.Index(i), maxContentBytes-int64(len(all)))
+			if errors.Is(err, errStreamTooLarge) {
+				return nil, errContentTooLarge
+			}
 			if err != nil {
 				continue
 			}
 			all = append(all, b...)
 			all = append(all, '\n')
 		}
-		return all
+		return all, nil
 	}
-	b, _ := readStream(v, maxContentBytes)
-	return b
+	b, err := readStream(v, maxContentBytes)
+	if errors.Is(err, errStreamTooLarge) {
+		return nil, errContentTooLarge
+	}
+	return b, nil
 }
 
 func (pt *pdfPageText) fontFor(res pdf.Value, scope, name string) *pdfFont {
