@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/portdocs/portdocs/internal/fixtures"
-	"github.com/portdocs/portdocs/port"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite fixtures/bills/*/golden.json from the current extraction")
@@ -111,6 +110,23 @@ func compareGolden(t *testing.T, path string, x *Extraction) {
 	}
 }
 
+// compareField checks one field against its truth (nil: the bill does not print it)
+// and, when found, its evidence.
+func compareField[T comparable](t *testing.T, x *Extraction, name string, got *Field[T], want *T) {
+	t.Helper()
+	switch {
+	case want == nil && got != nil:
+		t.Errorf("%s = %#v, want absent", name, got.Value)
+	case want != nil && got == nil:
+		t.Errorf("%s absent, want %#v", name, *want)
+	case want != nil && got.Value != *want:
+		t.Errorf("%s = %#v, want %#v", name, got.Value, *want)
+	}
+	if got != nil {
+		checkFieldEvidence(t, name, x, got.Page, got.BBox, got.Confidence, got.Source)
+	}
+}
+
 // compareExpected checks every field, the customer's numbers and the evidence of an
 // extraction against a fixture's truth.
 func compareExpected(t *testing.T, x *Extraction, want fixtures.Expected) {
@@ -119,50 +135,14 @@ func compareExpected(t *testing.T, x *Extraction, want fixtures.Expected) {
 		t.Errorf("pages = %d, want %d", x.Pages, want.Pages)
 	}
 	f := x.Fields
-	for _, c := range []struct {
-		name string
-		got  *Field[string]
-		want *string
-	}{
-		{"carrier_name", f.CarrierName, want.Fields.CarrierName},
-		{"account_number", f.AccountNumber, want.Fields.AccountNumber},
-		{"account_pin", f.AccountPIN, want.Fields.AccountPIN},
-		{"billing_name", f.BillingName, want.Fields.BillingName},
-		{"business_name", f.BusinessName, want.Fields.BusinessName},
-		{"bill_date", f.BillDate, want.Fields.BillDate},
-	} {
-		switch {
-		case c.want == nil && c.got != nil:
-			t.Errorf("%s = %q, want absent", c.name, c.got.Value)
-		case c.want != nil && c.got == nil:
-			t.Errorf("%s absent, want %q", c.name, *c.want)
-		case c.want != nil && c.got.Value != *c.want:
-			t.Errorf("%s = %q, want %q", c.name, c.got.Value, *c.want)
-		}
-		if c.got != nil {
-			checkFieldEvidence(t, c.name, x, c.got.Page, c.got.BBox, c.got.Confidence, c.got.Source)
-		}
-	}
-	for _, c := range []struct {
-		name string
-		got  *Field[port.Address]
-		want *port.Address
-	}{
-		{"billing_address", f.BillingAddress, want.Fields.BillingAddress},
-		{"service_address", f.ServiceAddress, want.Fields.ServiceAddress},
-	} {
-		switch {
-		case c.want == nil && c.got != nil:
-			t.Errorf("%s = %+v, want absent", c.name, c.got.Value)
-		case c.want != nil && c.got == nil:
-			t.Errorf("%s absent, want %+v", c.name, *c.want)
-		case c.want != nil && c.got.Value != *c.want:
-			t.Errorf("%s = %+v, want %+v", c.name, c.got.Value, *c.want)
-		}
-		if c.got != nil {
-			checkFieldEvidence(t, c.name, x, c.got.Page, c.got.BBox, c.got.Confidence, c.got.Source)
-		}
-	}
+	compareField(t, x, "carrier_name", f.CarrierName, want.Fields.CarrierName)
+	compareField(t, x, "account_number", f.AccountNumber, want.Fields.AccountNumber)
+	compareField(t, x, "account_pin", f.AccountPIN, want.Fields.AccountPIN)
+	compareField(t, x, "billing_name", f.BillingName, want.Fields.BillingName)
+	compareField(t, x, "business_name", f.BusinessName, want.Fields.BusinessName)
+	compareField(t, x, "bill_date", f.BillDate, want.Fields.BillDate)
+	compareField(t, x, "billing_address", f.BillingAddress, want.Fields.BillingAddress)
+	compareField(t, x, "service_address", f.ServiceAddress, want.Fields.ServiceAddress)
 	var got []string
 	for _, p := range x.PhoneNumbers {
 		got = append(got, p.Number)

@@ -17,16 +17,15 @@ package extract
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
 
+	"github.com/portdocs/portdocs/internal/procstat"
 	"github.com/portdocs/portdocs/internal/testenv"
 )
 
@@ -169,22 +168,6 @@ func (m cpuMeter) report(b *testing.B) {
 	b.ReportMetric((cpuNow(m.who)-m.start)/float64(b.N), "cpu-s/op")
 }
 
-// vmHWM is the process's peak resident set size in bytes, from /proc/self/status.
-func vmHWM() (int64, error) {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			f := strings.Fields(v)
-			kb, err := strconv.ParseInt(f[0], 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
-}
-
 func BenchmarkOCRConcurrentRSS(b *testing.B) {
 	o := benchOCR(b)
 	pdf, err := os.ReadFile(benchScanPDF)
@@ -193,7 +176,7 @@ func BenchmarkOCRConcurrentRSS(b *testing.B) {
 	}
 	ex := New(Options{OCR: o})
 	// "5" resets the peak RSS counter (Linux ≥ 4.0), so earlier benchmarks don't count.
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+	if err := procstat.ResetPeak(procstat.Self); err != nil {
 		b.Logf("cannot reset VmHWM (%v); the figure includes earlier work", err)
 	}
 	for b.Loop() {
@@ -215,7 +198,7 @@ func BenchmarkOCRConcurrentRSS(b *testing.B) {
 			}
 		}
 	}
-	hwm, err := vmHWM()
+	hwm, err := procstat.Bytes(procstat.Self, "VmHWM")
 	if err != nil {
 		b.Fatal(err)
 	}

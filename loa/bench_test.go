@@ -1,12 +1,11 @@
 package loa
 
 import (
-	"bufio"
-	"os"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portdocs/portdocs/internal/procstat"
 )
 
 // Targets (issue 5): a 1-page LOA in <= 50 ms, a 10,000-number LOA in <= 3 s and
@@ -40,8 +39,8 @@ func BenchmarkRenderTenThousandNumbers(b *testing.B) {
 	}
 	reportCPU(b, cpu)
 	b.ReportMetric(float64(size)/1e6, "MB/pdf")
-	if hwm := peakRSS(); hwm > 0 {
-		b.ReportMetric(float64(hwm)/1024, "MB-peak-RSS")
+	if hwm, err := procstat.Bytes(procstat.Self, "VmHWM"); err == nil {
+		b.ReportMetric(float64(hwm)/(1<<20), "MB-peak-RSS")
 	}
 }
 
@@ -116,24 +115,4 @@ func reportCPU(b *testing.B, start time.Duration) {
 	if b.N > 0 {
 		b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
 	}
-}
-
-// peakRSS is the process's peak resident set (VmHWM) in KB, 0 when unknown.
-func peakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			var kb int64
-			for _, c := range strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")) {
-				kb = kb*10 + int64(c-'0')
-			}
-			return kb
-		}
-	}
-	return 0
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/portdocs/portdocs/internal/procstat"
 )
 
 type bench struct {
@@ -29,7 +31,8 @@ func (b *bench) peak() (int64, bool) {
 	if b.cfg.pid == 0 {
 		return 0, false
 	}
-	return procBytes(b.cfg.pid, "VmHWM")
+	v, err := procstat.Bytes(b.cfg.pid, "VmHWM")
+	return v, err == nil
 }
 
 // measure runs f with the server's peak RSS reset before (when the kernel allows) and
@@ -39,11 +42,11 @@ func (b *bench) measure(f func()) (int64, string) {
 		f()
 		return 0, "unknown (no -pid)"
 	}
-	reset := resetPeak(b.cfg.pid)
+	reset := procstat.ResetPeak(b.cfg.pid) == nil
 	s := sampleRSS(b.cfg.pid)
 	f()
 	sampled := s.end()
-	if hwm, ok := procBytes(b.cfg.pid, "VmHWM"); ok && reset {
+	if hwm, err := procstat.Bytes(b.cfg.pid, "VmHWM"); err == nil && reset {
 		return max(hwm, sampled), "VmHWM, reset at the phase start"
 	}
 	return sampled, "highest VmRSS sampled every 50 ms"
@@ -163,7 +166,7 @@ func (b *bench) scanPhase(ctx context.Context) error {
 func (b *bench) shedPhase(ctx context.Context) error {
 	var before int64
 	if b.cfg.pid != 0 {
-		before, _ = procBytes(b.cfg.pid, "VmRSS")
+		before, _ = procstat.Bytes(b.cfg.pid, "VmRSS")
 	}
 	var c collector
 	var wg sync.WaitGroup

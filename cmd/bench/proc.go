@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/portdocs/portdocs/internal/procstat"
 )
 
 // server is a portdocs child process started by -serve.
@@ -99,27 +101,6 @@ func (s *server) stop() {
 	}
 }
 
-// procBytes reads a "Vm...:  N kB" line of /proc/PID/status.
-func procBytes(pid int, field string) (int64, bool) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, false
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10, err == nil
-		}
-	}
-	return 0, false
-}
-
-// resetPeak clears the kernel's high-water RSS mark so VmHWM measures one phase
-// (writing 5 to clear_refs; allowed for one's own processes).
-func resetPeak(pid int) bool {
-	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0) == nil
-}
-
 // sampler records the highest VmRSS seen, every 50 ms, as a cross-check on VmHWM
 // where clear_refs is not allowed.
 type sampler struct {
@@ -134,7 +115,7 @@ func sampleRSS(pid int) *sampler {
 		t := time.NewTicker(50 * time.Millisecond)
 		defer t.Stop()
 		for {
-			if v, ok := procBytes(pid, "VmRSS"); ok && v > peak {
+			if v, err := procstat.Bytes(pid, "VmRSS"); err == nil && v > peak {
 				peak = v
 			}
 			select {

@@ -16,12 +16,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portdocs/portdocs/internal/procstat"
 )
 
 // Keys the child service accepts (PORTDOCS_API_KEYS).
@@ -196,21 +197,7 @@ func (s *service) running() bool {
 
 // peakRSS is the process's high-water resident set (VmHWM) in bytes.
 func (s *service) peakRSS() (int64, error) {
-	return procStatusBytes(s.cmd.Process.Pid, "VmHWM:")
-}
-
-func procStatusBytes(pid int, field string) (int64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, field); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, fmt.Errorf("/proc/%d/status has no %s", pid, field)
+	return procstat.Bytes(s.cmd.Process.Pid, "VmHWM")
 }
 
 // checkNoPanic fails the test when the service's output shows a panic or a fatal
