@@ -169,8 +169,10 @@ func TestMinIOFaultHungServer(t *testing.T) {
 	if _, err := s.Put(ctx, "ports/p1/request.json", bytes.NewReader(body), int64(len(body)), storage.PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	srv.Pause()
 	defer srv.Resume()
+	if err := srv.Pause(); err != nil {
+		t.Fatal(err)
+	}
 	for name, call := range map[string]func() error{
 		"Get":  func() error { _, _, err := s.Get(ctx, "ports/p1/request.json"); return err },
 		"Ping": func() error { return s.Ping(ctx) },

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -120,17 +121,29 @@ func newMinIO(bin string, opts ...MinIOOption) (*MinIOServer, error) {
 	if err := os.MkdirAll(s.DataDir, 0o750); err != nil {
 		return nil, err
 	}
-	port, err := freePort()
-	if err != nil {
-		return nil, fmt.Errorf("no free port: %w", err)
+	// MinIO binds with SO_REUSEPORT, so a second MinIO (another test package's) that
+	// was handed the same port starts without complaint and silently takes half the
+	// connections. A start that finds another listener on its port moves to a new one.
+	for attempt := 1; ; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("no free port: %w", err)
+		}
+		s.Endpoint = fmt.Sprintf("127.0.0.1:%d", port)
+		err = s.Start()
+		if err == nil {
+			return s, nil
+		}
+		if !errors.Is(err, errPortShared) || attempt == 5 {
+			os.RemoveAll(dir)
+			return nil, err
+		}
 	}
-	s.Endpoint = fmt.Sprintf("127.0.0.1:%d", port)
-	if err := s.Start(); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	return s, nil
 }
+
+// errPortShared: another process listens on the server's port too.
+var errPortShared = errors.New("another process listens on the same port")
 
 // Start starts a stopped server again on the same address and data folder, and waits
 // until it is live.
@@ -182,6 +195,10 @@ func (s *MinIOServer) start() error {
 		default:
 		}
 		if s.answers(client) {
+			if n := listenersOn(s.Endpoint); n > 1 {
+				s.stopLocked(syscall.SIGKILL)
+				return fmt.Errorf("%w (%d listeners)", errPortShared, n)
+			}
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -239,7 +256,22 @@ func (s *MinIOServer) stopLocked(sig syscall.Signal) {
 
 // Pause freezes the server (SIGSTOP): connections stay open but nothing answers, the
 // way a hung disk or a partitioned network looks. Resume undoes it.
-func (s *MinIOServer) Pause() { s.signal(syscall.SIGSTOP) }
+//
+// The kernel stops a process's threads one after another, after kill returns: on a
+// busy machine the server can answer a request or two milliseconds later. Pause
+// returns only when every thread has stopped.
+func (s *MinIOServer) Pause() error {
+	s.signal(syscall.SIGSTOP)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return errors.New("minio: pause: the server is not running")
+	}
+	if err := waitStopped(s.cmd.Process.Pid, 10*time.Second); err != nil {
+		return fmt.Errorf("minio: pause: %w", err)
+	}
+	return nil
+}
 
 // Resume continues a paused server.
 func (s *MinIOServer) Resume() { s.signal(syscall.SIGCONT) }

@@ -1,10 +1,98 @@
 package testenv
 
-import "syscall"
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
 
 // minioProcAttr puts MinIO in its own process group (Stop and Kill signal the group,
 // reaching MinIO and nothing else) and has the kernel kill it when the test binary dies
 // (a timeout or panic skips t.Cleanup).
 func minioProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+// waitStopped waits until every thread of pid is in the stopped state (T or t in
+// /proc/PID/task/TID/stat).
+func waitStopped(pid int, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		running, err := runningThreads(pid)
+		if err != nil {
+			return err
+		}
+		if running == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d threads of process %d still running after %v", running, pid, timeout)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// runningThreads counts pid's threads that are not stopped.
+func runningThreads(pid int) (int, error) {
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+	if err != nil || len(tasks) == 0 {
+		return 0, fmt.Errorf("process %d: no threads found in /proc", pid)
+	}
+	n := 0
+	for _, p := range tasks {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue // the thread exited
+		}
+		// "tid (comm) S ...": comm may hold spaces and parentheses; the state follows
+		// the last ')'.
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 || i+2 >= len(b) {
+			return 0, fmt.Errorf("%s: unexpected format", p)
+		}
+		if st := b[i+2]; st != 'T' && st != 't' {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// listenersOn counts the listening IPv4 TCP sockets on endpoint's address and port,
+// across all processes (/proc/net/tcp).
+func listenersOn(endpoint string) int {
+	host, port, err := net.SplitHostPort(endpoint)
+	if err != nil {
+		return 0
+	}
+	ip := net.ParseIP(host).To4()
+	pn, err := strconv.Atoi(port)
+	if ip == nil || err != nil {
+		return 0
+	}
+	// /proc/net/tcp writes the address as the in-memory 32-bit word in hex (127.0.0.1
+	// is 0100007F on little-endian machines) and the port as a number.
+	le := fmt.Sprintf("%02X%02X%02X%02X:%04X", ip[3], ip[2], ip[1], ip[0], pn)
+	be := fmt.Sprintf("%02X%02X%02X%02X:%04X", ip[0], ip[1], ip[2], ip[3], pn)
+	f, err := os.Open("/proc/net/tcp")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	n := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fs := strings.Fields(sc.Text())
+		// sl local_address rem_address st ...; st 0A is LISTEN.
+		if len(fs) > 3 && (fs[1] == le || fs[1] == be) && fs[3] == "0A" {
+			n++
+		}
+	}
+	return n
 }
