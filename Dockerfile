@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
-# Build stage: cgo is needed for gosseract (Tesseract's C++ API).
+# Build stage: cgo is needed for gosseract (Tesseract's C++ API) and for libjpeg's
+# reduced-size decoding of big phone photos.
 FROM golang:1.26-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        libtesseract-dev libleptonica-dev && rm -rf /var/lib/apt/lists/*
+        libtesseract-dev libleptonica-dev libjpeg62-turbo-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -14,7 +15,7 @@ RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/portdocs ./cmd/por
 # (pdftoppm runs as a child process).
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        libtesseract5 liblept5 tesseract-ocr-eng poppler-utils \
+        libtesseract5 liblept5 libjpeg62-turbo tesseract-ocr-eng poppler-utils \
         ca-certificates tini && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/portdocs --create-home portdocs
 COPY --from=build /out/portdocs /usr/local/bin/portdocs

@@ -50,6 +50,7 @@ type imagePage struct {
 	width, height int
 	dpi           float64
 	orientation   int // EXIF orientation 1..8 (1 = as stored)
+	reduction     int // a big photo is decoded at 1/reduction of its size (0: whole)
 	decode        func() (image.Image, error)
 }
 
@@ -73,7 +74,16 @@ func imagePages(data []byte, lim ocrLimits) ([]imagePage, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.dpi, p.orientation = jpegMeta(data)
+		meta := jpegMeta(data)
+		if px := int64(p.width) * int64(p.height); px > lim.maxPagePixels && px <= maxPhotoPixels && meta.sequential {
+			if r := jpegReduction(p.width, p.height, min(readPixels, lim.maxPagePixels)); r > 0 {
+				p = reducedJPEGPage(data, p.width, p.height, r)
+			}
+		}
+		p.orientation = meta.orientation
+		if meta.dpi > 0 {
+			p.dpi = meta.dpi / float64(max(1, p.reduction))
+		}
 		pages = append(pages, p)
 	case imgTIFF:
 		var err error
@@ -280,11 +290,18 @@ func pngDPI(data []byte) float64 {
 	return 0
 }
 
-// jpegMeta reads the JFIF density and the EXIF orientation tag (0x0112) from the markers
-// before the image data. Phones store the sensor's pixels as shot and put the rotation
-// in EXIF; ignoring it would feed Tesseract a sideways page.
-func jpegMeta(data []byte) (dpi float64, orientation int) {
-	orientation = 1
+// jpegInfo is what the markers before a JPEG's image data say.
+type jpegInfo struct {
+	dpi         float64 // JFIF density; 0 when absent or implausible
+	orientation int     // EXIF orientation 1..8
+	sequential  bool    // a baseline or extended sequential Huffman frame (SOF0, SOF1)
+}
+
+// jpegMeta reads the JFIF density, the EXIF orientation tag (0x0112) and the frame type
+// from the markers before the image data. Phones store the sensor's pixels as shot and
+// put the rotation in EXIF; ignoring it would feed Tesseract a sideways page.
+func jpegMeta(data []byte) (info jpegInfo) {
+	info.orientation = 1
 	for p := 2; p+4 <= len(data); {
 		if data[p] != 0xFF {
 			return
@@ -299,20 +316,24 @@ func jpegMeta(data []byte) (dpi float64, orientation int) {
 		}
 		seg := data[p+4 : p+2+n]
 		switch {
+		case marker == 0xC0 || marker == 0xC1:
+			info.sequential = true
+		case marker >= 0xC2 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC:
+			info.sequential = false // progressive, lossless or arithmetic-coded
 		case marker == 0xE0 && len(seg) >= 12 && string(seg[:5]) == "JFIF\x00":
 			d := float64(binary.BigEndian.Uint16(seg[8:]))
 			switch seg[7] {
 			case 1:
-				dpi = d
+				info.dpi = d
 			case 2:
-				dpi = d * 2.54
+				info.dpi = d * 2.54
 			}
-			if dpi < 50 || dpi > 2400 {
-				dpi = 0
+			if info.dpi < 50 || info.dpi > 2400 {
+				info.dpi = 0
 			}
 		case marker == 0xE1 && len(seg) >= 14 && string(seg[:6]) == "Exif\x00\x00":
 			if o := exifOrientation(seg[6:]); o >= 1 && o <= 8 {
-				orientation = o
+				info.orientation = o
 			}
 		}
 		p += 2 + n

@@ -6,10 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/portdocs/portdocs/internal/formfile"
 )
 
 // result is one request as the client saw it.
@@ -56,18 +57,9 @@ func (c *client) do(ctx context.Context, kind, method, path, contentType string,
 		retryAfter: resp.Header.Get("Retry-After") != ""}, data
 }
 
-func multipartFile(name string, data []byte) (string, []byte) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(data)
-	mw.Close()
-	return mw.FormDataContentType(), buf.Bytes()
-}
-
 // extract is POST /v1/extract; pages come from the Extraction.
 func (c *client) extract(ctx context.Context, kind string, d doc) result {
-	ct, body := multipartFile("bill", d.data)
+	ct, body := formfile.Body("bill", d.data)
 	return c.extractBody(ctx, kind, ct, body)
 }
 
@@ -115,7 +107,7 @@ func (c *client) loaFlow(ctx context.Context, d doc, signAndCheck bool) []result
 	if r.status != http.StatusOK {
 		return out
 	}
-	ct, body := multipartFile("bill.pdf", d.data)
+	ct, body := formfile.Body("bill.pdf", d.data)
 	r, _ = c.do(ctx, "check", http.MethodPost, "/v1/ports/"+created.ID+"/bill", ct, body, true)
 	return append(out, r)
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/portdocs/portdocs/internal/formfile"
 	"github.com/portdocs/portdocs/internal/procstat"
 )
 
@@ -216,7 +217,7 @@ func (b *bench) shedPhase(ctx context.Context) error {
 // the body limit is reached by many clients together.
 func (b *bench) bigPhase(ctx context.Context) error {
 	file := bigPDF(b.cfg.bigSize)
-	ct, body := multipartFile("big.pdf", file) // one copy shared by every upload
+	ct, body := formfile.Body("big.pdf", file) // one copy shared by every upload
 	var c collector
 	var wg sync.WaitGroup
 	gate := make(chan struct{})

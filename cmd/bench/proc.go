@@ -1,22 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/portdocs/portdocs/internal/childserve"
 	"github.com/portdocs/portdocs/internal/procstat"
 )
 
@@ -24,13 +21,12 @@ import (
 type server struct {
 	url, key, logPath, dir string
 	pid                    int
-	cmd                    *exec.Cmd
-	done                   chan struct{}
+	proc                   *childserve.Process
 }
 
 // startServer runs `BIN serve` on a kernel-chosen loopback port with a temporary data
 // folder (local storage), its own API key and the given OCR workers, and waits until
-// it logs its address.
+// it logs its address. The server's output goes to server.log in that folder.
 func startServer(ctx context.Context, bin string, ocrWorkers int, stderr io.Writer) (*server, error) {
 	dir, err := os.MkdirTemp("", "portdocs-bench-")
 	if err != nil {
@@ -38,68 +34,29 @@ func startServer(ctx context.Context, bin string, ocrWorkers int, stderr io.Writ
 	}
 	kb := make([]byte, 24)
 	rand.Read(kb)
-	s := &server{key: hex.EncodeToString(kb), dir: dir, logPath: filepath.Join(dir, "server.log"), done: make(chan struct{})}
+	s := &server{key: hex.EncodeToString(kb), dir: dir, logPath: filepath.Join(dir, "server.log")}
 	logf, err := os.Create(s.logPath)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "serve")
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "PORTDOCS_") && !strings.HasPrefix(kv, "MINIO_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
+	proc, err := childserve.Start(ctx, bin, map[string]string{
+		"PORTDOCS_ADDR":        "127.0.0.1:0",
+		"PORTDOCS_DATA_DIR":    filepath.Join(dir, "data"),
+		"PORTDOCS_API_KEYS":    "admin:" + s.key,
+		"PORTDOCS_OCR_WORKERS": strconv.Itoa(ocrWorkers),
+		"OMP_THREAD_LIMIT":     "1",
+	}, logf)
+	if err != nil {
+		logf.Close()
+		return nil, fmt.Errorf("-serve: %w; see %s", err, s.logPath)
 	}
-	cmd.Env = append(cmd.Env,
-		"PORTDOCS_ADDR=127.0.0.1:0",
-		"PORTDOCS_DATA_DIR="+filepath.Join(dir, "data"),
-		"PORTDOCS_API_KEYS=admin:"+s.key,
-		"PORTDOCS_OCR_WORKERS="+strconv.Itoa(ocrWorkers),
-		"OMP_THREAD_LIMIT=1",
-	)
-	pr, pw := io.Pipe()
-	cmd.Stdout, cmd.Stderr = logf, io.MultiWriter(logf, pw)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("-serve %s: %w", bin, err)
-	}
-	s.cmd, s.pid = cmd, cmd.Process.Pid
-	go func() { cmd.Wait(); pw.Close(); logf.Close(); close(s.done) }()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "portdocs listening" {
-				addr <- line.Addr
-				break
-			}
-		}
-		io.Copy(io.Discard, pr)
-	}()
-	select {
-	case a := <-addr:
-		s.url = "http://" + a
-		return s, nil
-	case <-s.done:
-		return nil, fmt.Errorf("-serve %s exited during start-up; see %s", bin, s.logPath)
-	case <-time.After(60 * time.Second):
-		s.stop()
-		return nil, fmt.Errorf("-serve %s did not log its address within 60s; see %s", bin, s.logPath)
-	case <-ctx.Done():
-		s.stop()
-		return nil, ctx.Err()
-	}
+	go func() { <-proc.Done(); logf.Close() }()
+	s.proc, s.url, s.pid = proc, proc.URL, proc.Pid
+	return s, nil
 }
 
-func (s *server) stop() {
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(20 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.done
-	}
-}
+// stop ends the server gracefully: SIGTERM, SIGKILL after 20 s.
+func (s *server) stop() { s.proc.Stop(20 * time.Second) }
 
 // sampler records the highest VmRSS seen, every 50 ms, as a cross-check on VmHWM
 // where clear_refs is not allowed.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portdocs/portdocs/internal/formfile"
 	"github.com/portdocs/portdocs/storage"
 )
 
@@ -191,7 +192,7 @@ func halfUpload(t testing.TB, base, portID string, bill []byte) net.Conn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct, body := multipartBody("bill.pdf", bill)
+	ct, body := formfile.Body("bill.pdf", bill)
 	var req strings.Builder
 	fmt.Fprintf(&req, "POST /v1/ports/%s/bill HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n",
 		portID, u.Host, wizardKey, ct, len(body))

@@ -131,7 +131,7 @@ func TestHostileFiles(t *testing.T) {
 	sort.Slice(slowest, func(i, j int) bool { return slowest[i].took > slowest[j].took })
 
 	if !svc.running() {
-		t.Fatalf("the service died during the run (%v):\n%s", svc.exited, tail(svc.log.String(), 3000))
+		t.Fatalf("the service died during the run (%v):\n%s", svc.Err(), tail(svc.log.String(), 3000))
 	}
 	if r := do(ctx, http.MethodGet, svc.URL+"/healthz", "", "", nil); r.Status != http.StatusOK {
 		t.Errorf("after the run /healthz: %v", r)

@@ -1,7 +1,6 @@
 package faults
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -9,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,10 +16,11 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/portdocs/portdocs/internal/childserve"
+	"github.com/portdocs/portdocs/internal/formfile"
 	"github.com/portdocs/portdocs/internal/procstat"
 )
 
@@ -57,32 +56,10 @@ var binary = sync.OnceValues(func() (string, error) {
 	return out, nil
 })
 
-// lockedBuffer collects the child's stderr (its JSON log).
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// service is one run of `portdocs serve` as a child process.
+// service is one run of `portdocs serve` as a child process; URL is http://127.0.0.1:PORT.
 type service struct {
-	t      testing.TB
-	URL    string // http://127.0.0.1:PORT
-	cmd    *exec.Cmd
-	log    *lockedBuffer
-	done   chan struct{}
-	exited error
+	*childserve.Process
+	log *childserve.LogBuffer // its stdout and stderr (the JSON log)
 }
 
 // startService runs `portdocs serve` on a kernel-chosen loopback port with env added to
@@ -93,12 +70,6 @@ func startService(t testing.TB, env map[string]string) *service {
 	bin, err := binary()
 	if err != nil {
 		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "serve")
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "PORTDOCS_") && !strings.HasPrefix(kv, "MINIO_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
 	}
 	base := map[string]string{
 		"PORTDOCS_ADDR":     "127.0.0.1:0",
@@ -111,45 +82,15 @@ func startService(t testing.TB, env map[string]string) *service {
 	if base["PORTDOCS_DATA_DIR"] == "" {
 		base["PORTDOCS_DATA_DIR"] = t.TempDir()
 	}
-	for k, v := range base {
-		cmd.Env = append(cmd.Env, k+"="+v)
+	log := &childserve.LogBuffer{}
+	// The child dies with the test binary too (a timeout skips t.Cleanup): childserve
+	// starts it with a parent-death signal.
+	p, err := childserve.Start(context.Background(), bin, base, log)
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, log)
 	}
-	s := &service{t: t, cmd: cmd, log: &lockedBuffer{}, done: make(chan struct{})}
-	pr, pw := io.Pipe()
-	cmd.Stderr = io.MultiWriter(s.log, pw)
-	cmd.Stdout = s.log
-	// The kernel kills the child if the test binary dies (a timeout skips t.Cleanup).
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	go func() {
-		s.exited = cmd.Wait()
-		pw.Close()
-		close(s.done)
-	}()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "portdocs listening" {
-				addr <- line.Addr
-				break
-			}
-		}
-		io.Copy(io.Discard, pr) // keep draining so the child never blocks on stderr
-	}()
+	s := &service{Process: p, log: log}
 	t.Cleanup(s.stop)
-	select {
-	case a := <-addr:
-		s.URL = "http://" + a
-	case <-s.done:
-		t.Fatalf("portdocs serve exited during start-up (%v):\n%s", s.exited, s.log)
-	case <-time.After(60 * time.Second):
-		t.Fatalf("portdocs serve did not log its address within 60s:\n%s", s.log)
-	}
 	for deadline := time.Now().Add(30 * time.Second); ; {
 		resp, err := http.Get(s.URL + "/healthz")
 		if err == nil {
@@ -166,29 +107,15 @@ func startService(t testing.TB, env map[string]string) *service {
 }
 
 // stop ends the service gracefully (SIGTERM, SIGKILL after 15 s).
-func (s *service) stop() {
-	if s.cmd.Process == nil {
-		return
-	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(15 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.done
-	}
-}
+func (s *service) stop() { s.Stop(15 * time.Second) }
 
 // kill ends the service at once, as a crash or an OOM kill would.
-func (s *service) kill() {
-	s.cmd.Process.Kill()
-	<-s.done
-}
+func (s *service) kill() { s.Kill() }
 
 // running reports whether the process is still up.
 func (s *service) running() bool {
 	select {
-	case <-s.done:
+	case <-s.Done():
 		return false
 	default:
 		return true
@@ -197,7 +124,7 @@ func (s *service) running() bool {
 
 // peakRSS is the process's high-water resident set (VmHWM) in bytes.
 func (s *service) peakRSS() (int64, error) {
-	return procstat.Bytes(s.cmd.Process.Pid, "VmHWM")
+	return procstat.Bytes(s.Pid, "VmHWM")
 }
 
 // checkNoPanic fails the test when the service's output shows a panic or a fatal
@@ -266,18 +193,8 @@ func do(ctx context.Context, method, u, key, contentType string, body []byte) re
 	return response{Status: resp.StatusCode, Header: resp.Header, Body: b, Err: err}
 }
 
-// multipartBody puts data in field "file".
-func multipartBody(name string, data []byte) (string, []byte) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(data)
-	mw.Close()
-	return mw.FormDataContentType(), buf.Bytes()
-}
-
 func uploadFile(ctx context.Context, u, name string, data []byte) response {
-	ct, body := multipartBody(name, data)
+	ct, body := formfile.Body(name, data)
 	return do(ctx, http.MethodPost, u, wizardKey, ct, body)
 }
 

@@ -64,6 +64,7 @@ var kinds = []kind{
 	{"csv-giant-line", "csv", TargetNumbers, 2, csvGiantLine},
 	{"csv-many-columns", "csv", TargetNumbers, 2, csvManyColumns},
 	{"csv-broken", "csv", TargetNumbers, 3, csvBroken},
+	{"jpeg-photo-bomb", "jpg", TargetExtract, 2, jpegPhotoBomb},
 }
 
 // Kinds lists the kind names Generate uses, in order.

@@ -86,13 +86,33 @@ func pngDamaged(r *rand.Rand) []byte {
 
 // jpegHeaderBomb is a JPEG whose frame header claims up to 65535×65535 pixels.
 func jpegHeaderBomb(r *rand.Rand) []byte {
+	h, w := uint16(65000+r.IntN(535)), uint16(65000+r.IntN(535))
+	return flatJPEG(w, h, make([]byte, 1024+r.IntN(8192)))
+}
+
+// jpegPhotoBomb is a valid gray JPEG of 40 to 300 megapixels, a phone photo's size, in
+// about 1 MB: every 8×8 block is two bits (no change of DC, end of block). It is read
+// whole at a reduction; half of them are cut short.
+func jpegPhotoBomb(r *rand.Rand) []byte {
+	w := 6400 + r.IntN(16000-6400)
+	h := max(40_000_001/w+8, min(65535, (40_000_000+r.IntN(260_000_000))/w))
+	blocks := ((w + 7) / 8) * ((h + 7) / 8)
+	scan := make([]byte, (2*blocks+7)/8)
+	if r.IntN(2) == 0 {
+		scan = scan[:r.IntN(len(scan))]
+	}
+	return flatJPEG(uint16(w), uint16(h), scan)
+}
+
+// flatJPEG is a baseline gray JPEG of w×h with Huffman tables of one 1-bit code each,
+// so zero bits decode as flat blocks, followed by the given scan data.
+func flatJPEG(w, h uint16, scan []byte) []byte {
 	var b bytes.Buffer
 	b.Write([]byte{0xFF, 0xD8}) // SOI
 	// DQT: one table of ones.
 	b.Write([]byte{0xFF, 0xDB, 0x00, 0x43, 0x00})
 	b.Write(bytes.Repeat([]byte{1}, 64))
 	// SOF0: 8-bit, height, width, one component.
-	h, w := uint16(65000+r.IntN(535)), uint16(65000+r.IntN(535))
 	b.Write([]byte{0xFF, 0xC0, 0x00, 0x0B, 0x08, byte(h >> 8), byte(h), byte(w >> 8), byte(w), 0x01, 0x01, 0x11, 0x00})
 	// DHT: a minimal DC and AC table.
 	b.Write([]byte{0xFF, 0xC4, 0x00, 0x14, 0x00, 0x01})
@@ -101,9 +121,9 @@ func jpegHeaderBomb(r *rand.Rand) []byte {
 	b.Write([]byte{0xFF, 0xC4, 0x00, 0x14, 0x10, 0x01})
 	b.Write(make([]byte, 15))
 	b.Write([]byte{0x00})
-	// SOS and a little scan data, then EOI.
+	// SOS, the scan data, then EOI.
 	b.Write([]byte{0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00})
-	b.Write(make([]byte, 1024+r.IntN(8192)))
+	b.Write(scan)
 	b.Write([]byte{0xFF, 0xD9})
 	return b.Bytes()
 }
