@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/portdocs/portdocs/internal/testenv"
 )
 
 // fakeOCR is an engine whose "recognition" blocks until the test lets it go, so the
@@ -58,16 +60,7 @@ func (f *fakeOCR) admittedNow() int {
 	return f.admitted
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
+var waitFor = testenv.WaitFor
 
 type result struct {
 	pages []Page

@@ -60,6 +60,8 @@ func (r *reader) read(ctx context.Context, data []byte) (*extract.Extraction, er
 		return nil, &Error{Status: http.StatusServiceUnavailable, Code: "busy", RetryAfter: 10,
 			Message: "the bill reader is busy with earlier files that took too long; retry shortly", Err: errExtractorSaturated}
 	}
+	r.m.waiting.Inc()
+	defer r.m.waiting.Dec()
 	ch := r.flight.DoChan(sha256Hex(data), func() (any, error) {
 		// Detached from the first caller, so its hang-up does not fail the others;
 		// bounded by the request timeout instead.

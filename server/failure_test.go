@@ -7,9 +7,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/portdocs/portdocs/extract"
+	"github.com/portdocs/portdocs/internal/testenv"
 	"github.com/portdocs/portdocs/storage"
 )
 
@@ -77,9 +77,11 @@ func TestIdenticalUploadsShareOneExtraction(t *testing.T) {
 			codes <- e.do("POST", "/v1/extract", wizardKey, ct, body).Code
 		}()
 	}
-	// Both requests reach the extractor's door well within a second; the first is
-	// held inside it meanwhile.
-	time.Sleep(time.Second)
+	// Both requests are waiting for the one extraction, held inside the extractor,
+	// before it is let go.
+	testenv.WaitFor(t, "both uploads to wait for the extraction", func() bool {
+		return strings.Contains(e.do("GET", "/metrics", "", "", nil).Body.String(), "\nportdocs_extraction_waiters 2\n")
+	})
 	close(release)
 	for range 2 {
 		if code := <-codes; code != http.StatusOK {

@@ -11,6 +11,7 @@ type metrics struct {
 	extractions *prometheus.CounterVec
 	ocrPages    prometheus.Counter
 	inFlight    prometheus.Gauge
+	waiting     prometheus.Gauge
 	webhooks    *prometheus.CounterVec
 }
 
@@ -33,12 +34,16 @@ func newMetrics(reg *prometheus.Registry, ocr QueueStats) *metrics {
 			Name: "portdocs_extractions_in_flight",
 			Help: "Bills being read right now (uploads waiting for or inside the extractor and its OCR queue).",
 		}),
+		waiting: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "portdocs_extraction_waiters",
+			Help: "Requests waiting for a bill's extraction. Identical uploads share one extraction, so this can exceed portdocs_extractions_in_flight.",
+		}),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "portdocs_webhook_deliveries_total",
 			Help: "Webhook delivery attempts by outcome.",
 		}, []string{"outcome"}),
 	}
-	reg.MustRegister(m.latency, m.extractions, m.ocrPages, m.inFlight, m.webhooks,
+	reg.MustRegister(m.latency, m.extractions, m.ocrPages, m.inFlight, m.waiting, m.webhooks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if ocr != nil {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // Required reports whether missing tools must fail tests instead of skipping them.
@@ -47,4 +48,18 @@ func goBinDirs() []string {
 		dirs = append(dirs, filepath.Join(home, "go", "bin"))
 	}
 	return dirs
+}
+
+// WaitFor polls cond every millisecond until it holds, and fails the test if it does
+// not within 10 s: for waiting on a state another goroutine or process reaches, instead
+// of sleeping for a guessed time that a loaded CI machine can overrun.
+func WaitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
