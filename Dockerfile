@@ -10,14 +10,21 @@ RUN go mod download
 COPY . .
 RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/portdocs ./cmd/portdocs
 
-# Runtime stage: only the shared libraries the binary links, the English model and OSD
-# for orientation, poppler for rasterizing scanned PDF pages, tini to reap children
-# (pdftoppm runs as a child process).
+# Runtime stage: only the shared libraries the binary links, poppler (pdftoppm and
+# pdfinfo rasterize scanned PDF pages, as child processes), tini to reap those children.
+# The OCR model is inside the binary (written to ~/.cache on first use); "eng" is a
+# fallback for when that model cannot be written or loaded.
+# The data folder is made here, owned by the user: a named volume mounted there (as in
+# docker-compose.yml) takes the image folder's owner and mode; without the folder Docker
+# would make a root-owned mount point and 'serve' could not write its data. The group
+# gets a fixed id too (useradd --system would pick whatever system gid is free).
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
         libtesseract5 liblept5 libjpeg62-turbo tesseract-ocr-eng poppler-utils \
         ca-certificates tini && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /var/lib/portdocs --create-home portdocs
+    && groupadd --system --gid 10001 portdocs \
+    && useradd --system --uid 10001 --gid portdocs --home-dir /var/lib/portdocs --create-home portdocs \
+    && install -d -o portdocs -g portdocs -m 0700 /var/lib/portdocs/data
 COPY --from=build /out/portdocs /usr/local/bin/portdocs
 USER portdocs
 WORKDIR /var/lib/portdocs

@@ -51,6 +51,9 @@ type Check struct {
 	Fields  map[string]Field `json:"fields"`
 	Numbers []Number         `json:"numbers"`
 	Flags   []Flag           `json:"flags"`
+	// PageViews is how each page of the bill was read (see extract.PageView): the
+	// reviewer's page draws the stored bill under the boxes with it.
+	PageViews []extract.PageView `json:"page_views,omitempty"`
 }
 
 // Field is the verdict on one field. Submitted and OnBill are strings, or port.Address
@@ -125,6 +128,7 @@ func Run(req port.Request, ex *extract.Extraction, now time.Time) Check {
 	r.billDate(now)
 	r.numbers()
 	r.requestProblems()
+	r.c.PageViews = ex.PageViews
 	r.c.Verdict = VerdictPass
 	if len(r.c.Flags) > 0 {
 		r.c.Verdict = VerdictFlagged

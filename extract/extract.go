@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,6 +139,14 @@ func (e *Extractor) Extract(ctx context.Context, data []byte) (*Extraction, erro
 	}
 	x.Fields, x.PhoneNumbers = fields, phones
 	x.Warnings = append(x.Warnings, fw...)
+	x.PageViews = make([]PageView, len(pages))
+	for i, p := range pages {
+		x.PageViews[i] = PageView{Width: math.Round(p.Width*10) / 10, Height: math.Round(p.Height*10) / 10,
+			Rotate: p.Rotate, Skew: math.Round(p.Skew*1000) / 1000}
+		if p.EXIF > 1 {
+			x.PageViews[i].EXIF = p.EXIF
+		}
+	}
 	return x, nil
 }
 

@@ -81,17 +81,19 @@ func analyzeLayout(g *image.Gray, dpi float64) pageTurn {
 }
 
 // levelAt turns g by rot (clockwise degrees) and levels it by its own measured skew;
-// for trying another orientation when the first reading came out as garbage.
-func levelAt(g *image.Gray, dpi float64, rot int) *image.Gray {
-	g = uprightAndLevel(g, pageTurn{rotate: rot})
+// for trying another orientation when the first reading came out as garbage. It
+// returns the turn it applied.
+func levelAt(g *image.Gray, dpi float64, rot int) (*image.Gray, pageTurn) {
+	g = Turn(g, 0, rot, 0)
+	t := pageTurn{rotate: rot}
 	ink, ok := inkMask(downscale(g, max(1, int(dpi/110))))
 	if !ok {
-		return g
+		return g, t
 	}
 	if skew, _ := bestSkew(inkPoints(ink, 150000), false); math.Abs(skew) >= 0.2 {
-		g = rotateSmall(g, skew)
+		g, t.skew = rotateSmall(g, skew), skew
 	}
-	return g
+	return g, t
 }
 
 // downscale averages k×k blocks.
@@ -409,16 +411,5 @@ func rotateSmall(g *image.Gray, deg float64) *image.Gray {
 
 // uprightAndLevel applies a pageTurn to the full-resolution page.
 func uprightAndLevel(g *image.Gray, l pageTurn) *image.Gray {
-	switch l.rotate {
-	case 90:
-		g = orient(g, 6)
-	case 180:
-		g = orient(g, 3)
-	case 270:
-		g = orient(g, 8)
-	}
-	if l.skew != 0 {
-		g = rotateSmall(g, l.skew)
-	}
-	return g
+	return Turn(g, 0, l.rotate, l.skew)
 }

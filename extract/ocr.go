@@ -248,8 +248,10 @@ func (o *OCR) admit(n int) (release func(), err error) {
 	}, nil
 }
 
-func (o *OCR) limits() ocrLimits {
-	return ocrLimits{o.opts.MaxPages, o.opts.MaxPagePixels, o.opts.MaxTotalPixels}
+func (o *OCR) limits() ocrLimits { return o.opts.limits() }
+
+func (o OCROptions) limits() ocrLimits {
+	return ocrLimits{o.MaxPages, o.MaxPagePixels, o.MaxTotalPixels}
 }
 
 // Image OCRs a PNG, JPEG or TIFF (every page of a multi-page TIFF). JPEG EXIF orientation
@@ -265,13 +267,17 @@ func (o *OCR) Image(ctx context.Context, data []byte) ([]Page, error) {
 	}
 	defer release()
 	pixels := func(i int) int64 { return ocrPixels(pages[i].width, pages[i].height, pages[i].dpi) }
-	return o.run(ctx, len(pages), pixels, func(ctx context.Context, i int) (*image.Gray, float64, int, error) {
+	out, err := o.run(ctx, len(pages), pixels, func(ctx context.Context, i int) (*image.Gray, float64, int, error) {
 		img, err := pages[i].decode()
 		if err != nil {
 			return nil, 0, 0, err
 		}
 		return orient(toGray(img), pages[i].orientation), pages[i].dpi, i + 1, nil
 	})
+	for i := range out {
+		out[i].EXIF = pages[i].orientation
+	}
+	return out, err
 }
 
 // PDFPages rasterizes the given 1-based pages of a PDF (see raster.go) and OCRs them.

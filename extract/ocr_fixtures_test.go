@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -154,6 +155,7 @@ func TestOCRFixtures(t *testing.T) {
 		method       string
 		elapsed      time.Duration
 		err, textErr error
+		viewErr      error
 		sources      []Source
 	}
 	rows := make([]row, len(fixtures))
@@ -179,6 +181,7 @@ func TestOCRFixtures(t *testing.T) {
 			r.elapsed = time.Since(t0)
 			if r.err = err; err == nil {
 				r.ocr, r.method = scoreExtraction(x, f), x.Method
+				r.viewErr = checkPageViews(data, x)
 				for _, fl := range []*Field[string]{x.Fields.CarrierName, x.Fields.AccountNumber, x.Fields.BillingName, x.Fields.BusinessName, x.Fields.BillDate} {
 					if fl != nil {
 						r.sources = append(r.sources, fl.Source)
@@ -207,6 +210,9 @@ func TestOCRFixtures(t *testing.T) {
 		}
 		if r.method != MethodOCR {
 			t.Errorf("%s: method %q, want ocr (no text layer)", r.f.name, r.method)
+		}
+		if r.viewErr != nil {
+			t.Errorf("%s: %v", r.f.name, r.viewErr)
 		}
 		for _, s := range r.sources {
 			if s != SourceOCR {
@@ -244,4 +250,35 @@ func TestOCRFixtures(t *testing.T) {
 		}
 	}
 	t.Log(sb.String())
+}
+
+// checkPageViews: every page has a view, and for an image bill the view agrees with
+// what ImageInfo tells the reviewer's page from the headers alone (the same EXIF
+// orientation, and the same size in points once OCR's own turn is undone).
+func checkPageViews(data []byte, x *Extraction) error {
+	if len(x.PageViews) != x.Pages {
+		return fmt.Errorf("%d page views for %d pages", len(x.PageViews), x.Pages)
+	}
+	if sniff(data) == kindPDF {
+		return nil
+	}
+	info, err := ImageInfo(data)
+	if err != nil {
+		return fmt.Errorf("ImageInfo: %v", err)
+	}
+	for i, v := range x.PageViews {
+		// The page from the headers, turned as the view says: a quarter turn swaps the
+		// sides, the deskewing turn grows the canvas around the rotated page.
+		w, h := info[i].Width, info[i].Height
+		if v.Rotate == 90 || v.Rotate == 270 {
+			w, h = h, w
+		}
+		s, c := math.Sincos(v.Skew * math.Pi / 180)
+		w, h = w*math.Abs(c)+h*math.Abs(s), w*math.Abs(s)+h*math.Abs(c)
+		if max(1, v.EXIF) != info[i].EXIF || math.Abs(w-v.Width) > 2 || math.Abs(h-v.Height) > 2 {
+			return fmt.Errorf("page %d read as %+v; from ImageInfo (EXIF %d, %.1f×%.1f pt) it should be %.1f×%.1f",
+				i+1, v, info[i].EXIF, info[i].Width, info[i].Height, w, h)
+		}
+	}
+	return nil
 }

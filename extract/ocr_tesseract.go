@@ -103,6 +103,7 @@ func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float6
 	}
 	turn := analyzeLayout(g, dpi)
 	img := uprightAndLevel(g, turn)
+	applied := turn
 	boxes, err := c.words(img, dpi)
 	if err != nil {
 		return Page{}, err
@@ -116,13 +117,13 @@ func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float6
 			if ctx.Err() != nil {
 				break
 			}
-			alt := levelAt(g, dpi, (turn.rotate+r)%360)
+			alt, altTurn := levelAt(g, dpi, (turn.rotate+r)%360)
 			altBoxes, err := c.words(alt, dpi)
 			if err != nil {
 				return Page{}, err
 			}
 			if aq := readingQuality(altBoxes); aq > q+0.1 {
-				img, boxes, q = alt, altBoxes, aq
+				img, boxes, q, applied = alt, altBoxes, aq, altTurn
 			}
 			if q >= 0.7 {
 				break
@@ -134,6 +135,8 @@ func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float6
 		Width:  float64(img.Rect.Dx()) * scale,
 		Height: float64(img.Rect.Dy()) * scale,
 		Source: SourceOCR,
+		Rotate: applied.rotate,
+		Skew:   applied.skew,
 	}
 	for _, b := range boxes {
 		text := strings.TrimSpace(b.Word)

@@ -121,7 +121,9 @@ results=()
 failed=0
 pass() { results+=("PASS  $1"); say "PASS $1"; }
 fail() { results+=("FAIL  $1${2:+ — $2}"); say "FAIL $1${2:+ — $2}"; failed=1; }
+summarized=
 summary() {
+	summarized=1
 	printf '\n--- dockerfile-check summary (%s) ---\n' "$(date -u +%H:%M:%S)"
 	printf '%s\n' "${results[@]}"
 	if ((failed)); then echo "RESULT: FAIL"; else echo "RESULT: PASS"; fi
@@ -143,6 +145,10 @@ unmount_under() {
 }
 cleanup() {
 	local rc=$?
+	if ((rc)) && [[ -z $summarized ]]; then
+		fail "the check itself" "stopped with status $rc${err_line:+ at line $err_line}"
+		summary
+	fi
 	if [[ -n $serve_pid ]] && kill -0 "$serve_pid" 2>/dev/null; then
 		kill -KILL "$serve_pid" 2>/dev/null || true
 		wait "$serve_pid" 2>/dev/null || true
@@ -156,6 +162,8 @@ cleanup() {
 	fi
 	exit "$rc"
 }
+err_line=
+trap 'err_line=$LINENO' ERR
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -377,14 +385,27 @@ container_env+=(PORTDOCS_API_KEYS="wizard:$api_key") # as docker run -e / compos
 start=$(date +%s%N)
 in_container "${entrypoint[@]}" "${cmd[@]}" >"$run/serve.out" 2>"$run/serve.err" &
 serve_pid=$!
+# container_init prints the host pid of the process that is PID 1 in the container's PID
+# namespace: a descendant of $1 whose innermost pid is 1.
+container_init() {
+	local p c
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null || true); do
+		if [[ $(awk '/^NSpid:/ {print NF > 2 ? $NF : ""}' "/proc/$c/status" 2>/dev/null) == 1 ]]; then
+			echo "$c"
+			return
+		fi
+		p=$(container_init "$c")
+		[[ -n $p ]] && { echo "$p"; return; }
+	done
+	return 0
+}
 pid1=
 for _ in $(seq 50); do
-	pid1=$(cat "/proc/$serve_pid/task/$serve_pid/children" 2>/dev/null | awk '{print $1}')
-	[[ -n $pid1 && $(readlink "/proc/$pid1/exe" 2>/dev/null) == */tini ]] && break
+	pid1=$(container_init "$serve_pid")
+	[[ -n $pid1 && $(readlink "/proc/$pid1/exe" 2>/dev/null) == *"${entrypoint[0]}" ]] && break
 	sleep 0.1
 done
-if [[ $(readlink "/proc/$pid1/exe" 2>/dev/null) == */tini ]] &&
-	[[ $(awk '/^NSpid:/ {print $NF}' "/proc/$pid1/status") == 1 ]]; then
+if [[ -n $pid1 && $(readlink "/proc/$pid1/exe" 2>/dev/null) == *"${entrypoint[0]}" ]]; then
 	pass "ENTRYPOINT ${entrypoint[0]} runs as PID 1 of the container"
 else
 	fail "ENTRYPOINT ${entrypoint[0]} runs as PID 1" "$(tail -n 3 "$run/serve.err" | tr '\n' ' ')"
@@ -394,6 +415,7 @@ fi
 healthy=
 
 for _ in $(seq 60); do
+	[[ -n $pid1 ]] || break
 	if in_serving "${healthcheck[@]}" >"$run/hc.out" 2>"$run/hc.err"; then
 		healthy=1
 		break

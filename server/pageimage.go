@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"container/list"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
-	"image/jpeg"
+	"image/draw"
 	"image/png"
+	"math"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,8 +21,9 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/image/tiff"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/portdocs/portdocs/extract"
 )
 
 // The reviewer's page shows a stored bill as page images with the extracted fields
@@ -64,10 +66,71 @@ func unrenderable(err error) error {
 		Message: "the bill's pages cannot be drawn; download the bill to read it", Err: err}
 }
 
-// pageSize is a page's size in PDF points as it is displayed (rotation applied), the
-// coordinate space of the extraction's boxes.
+// pageSize is a page's size in PDF points as it was read (a PDF page as displayed, its
+// rotation applied; an image upright), the coordinate space of the extraction's boxes,
+// and the turns that take the stored page there (see extract.PageView).
 type pageSize struct {
 	Width, Height float64
+	EXIF, Rotate  int
+	Skew          float64
+}
+
+func viewSize(v extract.PageView) pageSize {
+	return pageSize{Width: v.Width, Height: v.Height, EXIF: v.EXIF, Rotate: v.Rotate, Skew: v.Skew}
+}
+
+// turned reports whether the stored page must be turned to be drawn as read.
+func (s pageSize) turned() bool { return s.EXIF > 1 || s.Rotate != 0 || s.Skew != 0 }
+
+// query is the page image URL's query for the turns ("" for none).
+func (s pageSize) query() string {
+	if !s.turned() {
+		return ""
+	}
+	q := url.Values{}
+	if s.EXIF > 1 {
+		q.Set("exif", strconv.Itoa(s.EXIF))
+	}
+	if s.Rotate != 0 {
+		q.Set("rotate", strconv.Itoa(s.Rotate))
+	}
+	if s.Skew != 0 {
+		q.Set("skew", strconv.FormatFloat(s.Skew, 'f', -1, 64))
+	}
+	return "?" + q.Encode()
+}
+
+// maxSkew bounds a requested deskewing turn: OCR levels pages by a few degrees.
+const maxSkew = 15
+
+// turnFromQuery reads the turns a page image URL asks for.
+func turnFromQuery(q url.Values) (pageSize, error) {
+	var t pageSize
+	var err error
+	if v := q.Get("exif"); v != "" {
+		if t.EXIF, err = strconv.Atoi(v); err != nil || t.EXIF < 1 || t.EXIF > 8 {
+			return t, badRequest("exif", "exif is an EXIF orientation, 1 to 8")
+		}
+	}
+	if v := q.Get("rotate"); v != "" {
+		if t.Rotate, err = strconv.Atoi(v); err != nil || t.Rotate%90 != 0 || t.Rotate < 0 || t.Rotate > 270 {
+			return t, badRequest("rotate", "rotate is 0, 90, 180 or 270")
+		}
+	}
+	if v := q.Get("skew"); v != "" {
+		if t.Skew, err = strconv.ParseFloat(v, 64); err != nil || math.IsNaN(t.Skew) || math.Abs(t.Skew) > maxSkew {
+			return t, badRequest("skew", "skew is a number of degrees within ±%d", maxSkew)
+		}
+	}
+	return t, nil
+}
+
+// turnKey names the turns in a cache key.
+func (s pageSize) turnKey() string {
+	if !s.turned() {
+		return ""
+	}
+	return fmt.Sprintf("-e%d-r%d-s%s", s.EXIF, s.Rotate, strconv.FormatFloat(s.Skew, 'f', -1, 64))
 }
 
 // pageImage is one rendered page.
@@ -143,11 +206,11 @@ func (p *PageImages) Sizes(ctx context.Context, sha, contentType string, load fu
 		case "pdf":
 			sizes, err = p.pdfSizes(ctx, data)
 		case "image":
-			var img image.Image
-			var dpi float64
-			if img, dpi, err = decodeBillImage(data); err == nil {
-				b := img.Bounds()
-				sizes = []pageSize{{float64(b.Dx()) * 72 / dpi, float64(b.Dy()) * 72 / dpi}}
+			var info []extract.ImagePageInfo
+			if info, err = extract.ImageInfo(data); err == nil {
+				for _, p := range info[:min(len(info), maxRenderPages)] {
+					sizes = append(sizes, pageSize{Width: p.Width, Height: p.Height, EXIF: p.EXIF})
+				}
 			}
 		default:
 			err = fmt.Errorf("bill of type %q: %w", contentType, errNoPageImage)
@@ -169,12 +232,13 @@ func (p *PageImages) Sizes(ctx context.Context, sha, contentType string, load fu
 	return v.([]pageSize), nil
 }
 
-// Page returns page n (1-based) of the bill as PNG.
-func (p *PageImages) Page(ctx context.Context, sha, contentType string, n int, load func() ([]byte, error)) (pageImage, error) {
+// Page returns page n (1-based) of the bill as PNG, turned as turn says (its size is
+// not used).
+func (p *PageImages) Page(ctx context.Context, sha, contentType string, n int, turn pageSize, load func() ([]byte, error)) (pageImage, error) {
 	if n < 1 || n > maxRenderPages {
 		return pageImage{}, errNoPageImage
 	}
-	key := fmt.Sprintf("%s-p%d-%d", sha, n, p.side)
+	key := fmt.Sprintf("%s-p%d-%d%s", sha, n, p.side, turn.turnKey())
 	if img, ok := p.cached(key); ok {
 		return img, nil
 	}
@@ -190,9 +254,11 @@ func (p *PageImages) Page(ctx context.Context, sha, contentType string, n int, l
 		var img pageImage
 		switch billKind(contentType) {
 		case "pdf":
-			img, err = p.renderPDF(ctx, data, n)
+			if img, err = p.renderPDF(ctx, data, n); err == nil && turn.turned() {
+				img, err = turnPNG(img.PNG, turn)
+			}
 		case "image":
-			img, err = imagePNG(data, n)
+			img, err = p.imagePage(data, n, turn)
 		default:
 			err = errNoPageImage
 		}
@@ -340,7 +406,7 @@ func parsePDFInfo(out string) ([]pageSize, error) {
 		if rot[n]%180 == 90 {
 			w, h = h, w
 		}
-		sizes = append(sizes, pageSize{w, h})
+		sizes = append(sizes, pageSize{Width: w, Height: h})
 	}
 	if len(sizes) == 0 {
 		return nil, errors.New("pdfinfo: no pages")
@@ -377,72 +443,41 @@ func (p *PageImages) renderPDF(ctx context.Context, data []byte, n int) (pageIma
 	return img, err
 }
 
-// imagePNG re-encodes an image bill (one page) as PNG, so the browser gets one format
-// and never a TIFF it cannot show.
-func imagePNG(data []byte, n int) (pageImage, error) {
-	if n != 1 {
+// imagePage draws page n of an image bill (a multi-page TIFF fax has several) the way
+// it was read, as PNG at most p.side pixels on its longer side, so the browser gets
+// one format and never a TIFF it cannot show. It is gray, as the extractor read it.
+func (p *PageImages) imagePage(data []byte, n int, turn pageSize) (pageImage, error) {
+	info, err := extract.ImageInfo(data)
+	if err == nil && n > len(info) {
 		return pageImage{}, errNoPageImage
 	}
-	img, _, err := decodeBillImage(data)
+	g, err := extract.ImagePreview(data, n, p.side)
 	if err != nil {
-		return pageImage{}, err
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return pageImage{}, err
-	}
-	b := img.Bounds()
-	return pageImage{PNG: buf.Bytes(), Width: b.Dx(), Height: b.Dy()}, nil
-}
-
-// decodeBillImage decodes the first page of a PNG, JPEG or TIFF bill after checking its
-// dimensions, and returns the resolution the extractor used for its boxes: the stated
-// one when it is at least 100 dpi (PNG pHYs), else the page is taken as 11 inches on its
-// longer side within 150..400 dpi — the rule in extract/image.go (estimateDPI). JPEG and
-// TIFF densities and EXIF rotation are not read here, so their boxes may be off in scale.
-func decodeBillImage(data []byte) (img image.Image, dpi float64, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			img, err = nil, fmt.Errorf("image decoder failed: %v", r)
+		if errors.Is(err, extract.ErrCorrupt) || errors.Is(err, extract.ErrTooLarge) || errors.Is(err, extract.ErrUnsupportedType) {
+			return pageImage{}, unrenderable(err)
 		}
-	}()
-	var decode func([]byte) (image.Image, error)
-	var config func([]byte) (image.Config, error)
-	switch {
-	case bytes.HasPrefix(data, []byte("\x89PNG")):
-		config = func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) }
-		decode = func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
-		dpi = pngPHYsDPI(data)
-	case bytes.HasPrefix(data, []byte{0xFF, 0xD8}):
-		config = func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) }
-		decode = func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) }
-	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
-		config = func(b []byte) (image.Config, error) { return tiff.DecodeConfig(bytes.NewReader(b)) }
-		decode = func(b []byte) (image.Image, error) { return tiff.Decode(bytes.NewReader(b)) }
-	default:
-		return nil, 0, errNoPageImage
+		return pageImage{}, err
 	}
-	cfg, err := config(data)
-	if err != nil {
-		return nil, 0, fmt.Errorf("image: %w", err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxImageSide || cfg.Height > maxImageSide {
-		return nil, 0, fmt.Errorf("image is %d×%d pixels; not shown", cfg.Width, cfg.Height)
-	}
-	if img, err = decode(data); err != nil {
-		return nil, 0, fmt.Errorf("image: %w", err)
-	}
-	if dpi < 100 {
-		dpi = max(150, min(400, float64(max(cfg.Width, cfg.Height))/11))
-	}
-	return img, dpi, nil
+	return encodeGray(extract.Turn(g, turn.EXIF, turn.Rotate, turn.Skew))
 }
 
-// pngPHYsDPI reads the pHYs chunk (pixels per metre); 0 when absent.
-func pngPHYsDPI(data []byte) float64 {
-	i := bytes.Index(data, []byte("pHYs"))
-	if i < 0 || len(data) < i+13 || data[i+12] != 1 {
-		return 0
+// turnPNG turns a rendered PDF page the way OCR read it (scans only: a text page is
+// never turned), in gray.
+func turnPNG(b []byte, turn pageSize) (pageImage, error) {
+	src, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		return pageImage{}, fmt.Errorf("turning a page: %w", err)
 	}
-	return float64(binary.BigEndian.Uint32(data[i+4:])) * 0.0254
+	bounds := src.Bounds()
+	g := image.NewGray(image.Rect(0, 0, bounds.Dx(), bounds.Dy()))
+	draw.Draw(g, g.Rect, src, bounds.Min, draw.Src)
+	return encodeGray(extract.Turn(g, turn.EXIF, turn.Rotate, turn.Skew))
+}
+
+func encodeGray(g *image.Gray) (pageImage, error) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, g); err != nil {
+		return pageImage{}, err
+	}
+	return pageImage{PNG: buf.Bytes(), Width: g.Rect.Dx(), Height: g.Rect.Dy()}, nil
 }

@@ -43,7 +43,7 @@ func (s *Server) handleSignLOAPage(images *PageImages) echo.HandlerFunc {
 			return errNoPageImage
 		}
 		ctx := c.Request().Context()
-		img, err := images.Page(ctx, d.SHA256, d.ContentType, n, func() ([]byte, error) { return s.readDoc(ctx, r, d.Name) })
+		img, err := images.Page(ctx, d.SHA256, d.ContentType, n, pageSize{}, func() ([]byte, error) { return s.readDoc(ctx, r, d.Name) })
 		if err != nil {
 			return err
 		}

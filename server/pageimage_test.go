@@ -3,21 +3,31 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"image"
-	"image/color"
+	"image/jpeg"
 	"image/png"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"golang.org/x/image/tiff"
+
+	"github.com/portdocs/portdocs/extract"
 	"github.com/portdocs/portdocs/internal/testenv"
+	"github.com/portdocs/portdocs/port"
 )
 
 func TestParsePDFInfo(t *testing.T) {
@@ -28,9 +38,9 @@ func TestParsePDFInfo(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "letter, two pages", out: "Pages: 2\nPage    1 size: 612 x 792 pts (letter)\nPage    1 rot:  0\nPage    2 size: 612 x 792 pts (letter)\nPage    2 rot:  0\n",
-			want: []pageSize{{612, 792}, {612, 792}}},
+			want: []pageSize{{Width: 612, Height: 792}, {Width: 612, Height: 792}}},
 		{name: "rotated page is shown turned", out: "Page    1 size: 612 x 792 pts (letter)\nPage    1 rot:  90\nPage    2 size: 595.28 x 841.89 pts (A4)\nPage    2 rot:  180\n",
-			want: []pageSize{{792, 612}, {595.28, 841.89}}},
+			want: []pageSize{{Width: 792, Height: 612}, {Width: 595.28, Height: 841.89}}},
 		{name: "no pages", out: "Pages: 0\n", wantErr: true},
 		{name: "pages out of order", out: "Page    2 size: 612 x 792 pts\n", wantErr: true},
 	} {
@@ -78,7 +88,7 @@ func TestPageImagesRenderPDF(t *testing.T) {
 	if err != nil || len(sizes) == 0 {
 		t.Fatalf("sizes: %v %v", sizes, err)
 	}
-	img, err := p.Page(ctx, sha, "application/pdf", 1, load)
+	img, err := p.Page(ctx, sha, "application/pdf", 1, pageSize{}, load)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,44 +100,136 @@ func TestPageImagesRenderPDF(t *testing.T) {
 		t.Errorf("page 1 is not a PNG: %v", err)
 	}
 	before := loads.Load()
-	if _, err := p.Page(ctx, sha, "application/pdf", 1, load); err != nil || loads.Load() != before {
+	if _, err := p.Page(ctx, sha, "application/pdf", 1, pageSize{}, load); err != nil || loads.Load() != before {
 		t.Errorf("second request loaded the bill again (err %v)", err)
 	}
 	p2, _ := NewPageImages(dir, 0)
-	if again, err := p2.Page(ctx, sha, "application/pdf", 1, load); err != nil || loads.Load() != before || !bytes.Equal(again.PNG, img.PNG) {
+	if again, err := p2.Page(ctx, sha, "application/pdf", 1, pageSize{}, load); err != nil || loads.Load() != before || !bytes.Equal(again.PNG, img.PNG) {
 		t.Errorf("a new renderer did not reuse the disk cache (err %v)", err)
 	}
-	if _, err := p.Page(ctx, sha, "application/pdf", len(sizes)+1, load); !errors.Is(err, errNoPageImage) {
+	if _, err := p.Page(ctx, sha, "application/pdf", len(sizes)+1, pageSize{}, load); !errors.Is(err, errNoPageImage) {
 		t.Errorf("page past the end: %v, want errNoPageImage", err)
 	}
 }
 
 func TestPageImagesImageBill(t *testing.T) {
-	src := image.NewGray(image.Rect(0, 0, 1650, 2200)) // 11 in at 200 dpi on the long side
-	src.Set(10, 10, color.White)
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, src); err != nil {
+	// A page image with a mark near its top-left corner, to see which way it was turned.
+	page := func(w, h int) *image.Gray {
+		g := image.NewGray(image.Rect(0, 0, w, h))
+		for i := range g.Pix {
+			g.Pix[i] = 255
+		}
+		for y := 0; y < h/10; y++ {
+			for x := 0; x < w/10; x++ {
+				g.Pix[y*g.Stride+x] = 0
+			}
+		}
+		return g
+	}
+	var pngBuf, jpgBuf, tifBuf bytes.Buffer
+	if err := png.Encode(&pngBuf, page(1650, 2200)); err != nil { // 11 in at 200 dpi on the long side
 		t.Fatal(err)
 	}
-	data := buf.Bytes()
+	// A phone photo stored turned left, with EXIF 6 ("turn 90° clockwise to view").
+	if err := jpeg.Encode(&jpgBuf, page(2200, 1650), nil); err != nil {
+		t.Fatal(err)
+	}
+	photo := withEXIF6(t, jpgBuf.Bytes())
+	if err := tiff.Encode(&tifBuf, page(1700, 2200), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, ctype string
+		data        []byte
+		size        pageSize    // as the extractor reads it
+		px          image.Point // halved: the whole factor that brings 2200 px within PageImageSide
+		darkCorner  image.Point // where the mark lands once drawn as read
+	}{
+		{"PNG", "image/png", pngBuf.Bytes(), pageSize{Width: 594, Height: 792}, image.Pt(825, 1100), image.Pt(0, 0)},
+		// Turned clockwise, the stored top-left corner goes to the top right.
+		{"JPEG with EXIF 6", "image/jpeg", photo, pageSize{Width: 594, Height: 792, EXIF: 6}, image.Pt(825, 1100), image.Pt(1, 0)},
+		{"TIFF", "image/tiff", tifBuf.Bytes(), pageSize{Width: 612, Height: 792}, image.Pt(850, 1100), image.Pt(0, 0)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := NewPageImages("", 0)
+			sha := sha256Hex(tc.data)
+			load := func() ([]byte, error) { return tc.data, nil }
+			sizes, err := p.Sizes(context.Background(), sha, tc.ctype, load)
+			if err != nil || len(sizes) != 1 {
+				t.Fatalf("sizes %v, %v", sizes, err)
+			}
+			got := sizes[0]
+			if math.Abs(got.Width-tc.size.Width) > 1 || math.Abs(got.Height-tc.size.Height) > 1 || got.EXIF != max(1, tc.size.EXIF) {
+				t.Errorf("sizes %+v, want %+v (the extractor's reading)", got, tc.size)
+			}
+			img, err := p.Page(context.Background(), sha, tc.ctype, 1, got, load)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if img.Width != tc.px.X || img.Height != tc.px.Y || max(img.Width, img.Height) > PageImageSide {
+				t.Errorf("page 1 drawn at %d×%d, want %v within %d px", img.Width, img.Height, tc.px, PageImageSide)
+			}
+			g, err := png.Decode(bytes.NewReader(img.PNG))
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := 5 + tc.darkCorner.X*(img.Width-10)
+			y := 5 + tc.darkCorner.Y*(img.Height-10)
+			if r, _, _, _ := g.At(x, y).RGBA(); r > 0x4000 {
+				t.Errorf("the mark is not at (%d, %d): the page is not turned as it was read", x, y)
+			}
+			if _, err := p.Page(context.Background(), sha, tc.ctype, 2, got, load); !errors.Is(err, errNoPageImage) {
+				t.Errorf("page 2 of a one-page image: %v, want errNoPageImage", err)
+			}
+		})
+	}
 	p, _ := NewPageImages("", 0)
-	load := func() ([]byte, error) { return data, nil }
-	sizes, err := p.Sizes(context.Background(), sha256Hex(data), "image/png", load)
-	if err != nil || len(sizes) != 1 {
-		t.Fatalf("sizes %v, %v", sizes, err)
-	}
-	if math.Abs(sizes[0].Width-594) > 1 || math.Abs(sizes[0].Height-792) > 1 {
-		t.Errorf("image bill is %v pt, want 594 x 792 (the extractor's 11-inch rule)", sizes[0])
-	}
-	img, err := p.Page(context.Background(), sha256Hex(data), "image/png", 1, load)
-	if err != nil || img.Width != 1650 || img.Height != 2200 {
-		t.Errorf("page 1: %dx%d, %v", img.Width, img.Height, err)
-	}
-	if _, err := p.Page(context.Background(), sha256Hex(data), "image/png", 2, load); !errors.Is(err, errNoPageImage) {
-		t.Errorf("page 2 of an image: %v, want errNoPageImage", err)
-	}
 	if _, err := p.Sizes(context.Background(), "other", "image/png", func() ([]byte, error) { return []byte("\x89PNG garbage"), nil }); err == nil {
 		t.Error("a damaged image gave page sizes")
+	}
+}
+
+// withEXIF6 puts an EXIF APP1 segment with orientation 6 after the JPEG's SOI.
+func withEXIF6(t *testing.T, jpg []byte) []byte {
+	t.Helper()
+	tiffHdr := []byte{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0}
+	seg := append([]byte("Exif\x00\x00"), tiffHdr...)
+	app1 := append([]byte{0xFF, 0xE1, byte((len(seg) + 2) >> 8), byte(len(seg) + 2)}, seg...)
+	return append(append(append([]byte{}, jpg[:2]...), app1...), jpg[2:]...)
+}
+
+func TestTurnFromQuery(t *testing.T) {
+	for _, tc := range []struct {
+		query string
+		want  pageSize
+		bad   string // the field a bad query is refused for
+	}{
+		{"", pageSize{}, ""},
+		{"exif=6", pageSize{EXIF: 6}, ""},
+		{"exif=8&rotate=270&skew=-1.25", pageSize{EXIF: 8, Rotate: 270, Skew: -1.25}, ""},
+		{"exif=9", pageSize{}, "exif"},
+		{"exif=x", pageSize{}, "exif"},
+		{"rotate=45", pageSize{}, "rotate"},
+		{"rotate=360", pageSize{}, "rotate"},
+		{"skew=NaN", pageSize{}, "skew"},
+		{"skew=90", pageSize{}, "skew"},
+	} {
+		q, _ := url.ParseQuery(tc.query)
+		got, err := turnFromQuery(q)
+		if tc.bad != "" {
+			var e *Error
+			if !errors.As(err, &e) || e.Status != http.StatusBadRequest || !strings.Contains(e.Message, tc.bad) {
+				t.Errorf("%q: %v, want a 400 about %s", tc.query, err, tc.bad)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%q: %+v, %v; want %+v", tc.query, got, err, tc.want)
+		}
+		// The page URL's query reads back as the same turns.
+		if back, _ := url.ParseQuery(strings.TrimPrefix(got.query(), "?")); back.Encode() != q.Encode() && tc.query != "" {
+			t.Errorf("%q: query() = %q", tc.query, got.query())
+		}
 	}
 }
 
@@ -206,11 +308,73 @@ func TestPageImagesHugePage(t *testing.T) {
 	p, _ := NewPageImages("", 0)
 	load := func() ([]byte, error) { return data, nil }
 	sizes, err := p.Sizes(context.Background(), "huge", "application/pdf", load)
-	if err != nil || len(sizes) != 1 || sizes[0] != (pageSize{14400, 7200}) {
+	if err != nil || len(sizes) != 1 || sizes[0] != (pageSize{Width: 14400, Height: 7200}) {
 		t.Fatalf("sizes %v, %v", sizes, err)
 	}
-	img, err := p.Page(context.Background(), "huge", "application/pdf", 1, load)
+	img, err := p.Page(context.Background(), "huge", "application/pdf", 1, pageSize{}, load)
 	if err != nil || img.Width != PageImageSide || img.Height != PageImageSide/2 {
 		t.Errorf("huge page drawn at %dx%d (%v), want %dx%d", img.Width, img.Height, err, PageImageSide, PageImageSide/2)
+	}
+}
+
+// TestReviewPhotoDrawnAsRead: the reviewer's page draws a phone photo stored sideways
+// upright, as the extractor read it, in the page size its boxes are measured in.
+func TestReviewPhotoDrawnAsRead(t *testing.T) {
+	var jpgBuf bytes.Buffer
+	stored := image.NewGray(image.Rect(0, 0, 2200, 1650)) // landscape as stored
+	if err := jpeg.Encode(&jpgBuf, stored, nil); err != nil {
+		t.Fatal(err)
+	}
+	photo := withEXIF6(t, jpgBuf.Bytes())
+	view := extract.PageView{Width: 594, Height: 792, EXIF: 6, Skew: 0.5}
+	e := newTestEnv(t, func(c *Config) {
+		c.Extractor = fakeExtractor{fn: func(ctx context.Context, data []byte) (*extract.Extraction, error) {
+			x, err := billExtraction(ctx, data)
+			if err == nil {
+				x.PageViews = []extract.PageView{view}
+			}
+			return x, err
+		}}
+		c.Check = func(ctx context.Context, req port.Request, ex *extract.Extraction, now time.Time) (json.RawMessage, error) {
+			raw, err := fakeCheck(ctx, req, ex, now)
+			if err != nil {
+				return nil, err
+			}
+			var m map[string]any
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return nil, err
+			}
+			m["page_views"] = ex.PageViews // as check.Run does
+			return json.Marshal(m)
+		}
+	})
+	id := e.signedPort()
+	if rec := e.uploadBill(id, photo); rec.Code != http.StatusCreated {
+		t.Fatalf("bill: %d %s", rec.Code, rec.Body)
+	}
+	rc := newReviewClient(e)
+	rc.signIn(reviewerKey, nil)
+	body := rc.do(http.MethodGet, "/review/ports/"+id, nil, nil).Body.String()
+	if !strings.Contains(body, `viewBox="0 0 594.0 792.0"`) {
+		t.Errorf("the page is not drawn in the size it was read in (594 × 792 pt)")
+	}
+	src := regexp.MustCompile(`src="(/review/ports/` + id + `/bill/[0-9a-f]+/pages/1[^"]*)"`).FindStringSubmatch(body)
+	if src == nil {
+		t.Fatal("no page image on the port page")
+	}
+	target := html.UnescapeString(src[1])
+	if !strings.Contains(target, "exif=6") || !strings.Contains(target, "skew=0.5") {
+		t.Errorf("page image %s does not carry the turns it was read with", target)
+	}
+	rec := rc.do(http.MethodGet, target, nil, nil)
+	cfg, err := png.DecodeConfig(rec.Body)
+	if rec.Code != http.StatusOK || err != nil {
+		t.Fatalf("page image: %d %v", rec.Code, err)
+	}
+	if cfg.Width >= cfg.Height {
+		t.Errorf("page image %d×%d: the photo is still sideways", cfg.Width, cfg.Height)
+	}
+	if bad := rc.do(http.MethodGet, strings.Replace(target, "exif=6", "exif=12", 1), nil, nil); bad.Code != http.StatusBadRequest {
+		t.Errorf("exif=12: %d, want 400", bad.Code)
 	}
 }

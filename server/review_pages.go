@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/portdocs/portdocs/extract"
 )
 
 //go:embed static
@@ -122,6 +124,7 @@ type reviewCheck struct {
 		Field   string `json:"field"`
 		Message string `json:"message"`
 	} `json:"flags"`
+	PageViews []extract.PageView `json:"page_views"`
 }
 
 type reviewField struct {

@@ -81,7 +81,17 @@ func (ui *reviewUI) portPage(c echo.Context, r *Record) (map[string]any, error) 
 	// The bill's pages, drawn from the stored bill.
 	if bill, ok := latestBill(r); ok {
 		load := func() ([]byte, error) { return ui.s.readDoc(ctx, r, bill.Name) }
-		sizes, err := ui.images.Sizes(ctx, bill.SHA256, bill.ContentType, load)
+		// How the pages were read, from the check of this bill; a check stored before
+		// checks carried it gets the sizes from the file itself.
+		var sizes []pageSize
+		var err error
+		if len(chk.PageViews) > 0 && strings.Contains(r.LatestCheck, bill.SHA256[:8]) {
+			for _, v := range chk.PageViews[:min(len(chk.PageViews), maxRenderPages)] {
+				sizes = append(sizes, viewSize(v))
+			}
+		} else {
+			sizes, err = ui.images.Sizes(ctx, bill.SHA256, bill.ContentType, load)
+		}
 		if err != nil {
 			// The rest of the page is still useful; the reviewer can download the bill.
 			ui.s.log.WarnContext(ctx, "bill page sizes", slog.String("port_id", r.ID), slog.String("error", err.Error()))
@@ -92,7 +102,7 @@ func (ui *reviewUI) portPage(c echo.Context, r *Record) (map[string]any, error) 
 			n := i + 1
 			w, h := sz.pixelSize()
 			pages = append(pages, pageView{N: n, Alt: fmt.Sprintf("Page %d of %d of the bill", n, len(sizes)),
-				URL:     fmt.Sprintf("%s/ports/%s/bill/%s/pages/%d", reviewPrefix, r.ID, bill.SHA256, n),
+				URL:     fmt.Sprintf("%s/ports/%s/bill/%s/pages/%d%s", reviewPrefix, r.ID, bill.SHA256, n, sz.query()),
 				ViewBox: "0 0 " + pts(sz.Width) + " " + pts(sz.Height), Boxes: boxes[n], WidthPx: w, HeightPx: h})
 		}
 		data["Pages"], data["Bill"] = pages, bill
@@ -188,7 +198,11 @@ func (ui *reviewUI) handlePageImage() echo.HandlerFunc {
 		if bill.Name == "" || err != nil {
 			return errNoPageImage
 		}
-		img, err := ui.images.Page(ctx, bill.SHA256, bill.ContentType, n, func() ([]byte, error) {
+		turn, err := turnFromQuery(c.QueryParams())
+		if err != nil {
+			return err
+		}
+		img, err := ui.images.Page(ctx, bill.SHA256, bill.ContentType, n, turn, func() ([]byte, error) {
 			return ui.s.readDoc(ctx, r, bill.Name)
 		})
 		if err != nil {
