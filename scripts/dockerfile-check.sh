@@ -21,11 +21,12 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-dockerfile=$repo/Dockerfile
+dockerfile=${PORTDOCS_CHECK_DOCKERFILE:-$repo/Dockerfile} # another file: to see the check fail
 compose=$repo/docker-compose.yml
 cache=${PORTDOCS_CHECK_CACHE:-/var/cache/portdocs-dockerfile-check}
 mirror=${PORTDOCS_CHECK_MIRROR:-http://deb.debian.org/debian}
-fixture=$repo/fixtures/ocr/scan-03-verizon-png
+# Scanned bills read with OCR: an image, and a PDF (rasterized by poppler's pdftoppm).
+fixtures=("$repo/fixtures/ocr/scan-03-verizon-png/bill.png" "$repo/fixtures/ocr/scan-01-att-pdf/bill.pdf")
 docker_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 say() { printf '== %s\n' "$*" >&2; }
@@ -136,7 +137,7 @@ exec 9>"$cache/lock"
 flock 9 # one run at a time: they share the cached roots
 run=$(mktemp -d /tmp/portdocs-dockerfile-check.XXXXXX)
 root=$run/merged
-serve_pid=
+serve_pid= pid1=
 # unmount_under unmounts everything mounted below $1, deepest first.
 unmount_under() {
 	local m
@@ -150,7 +151,9 @@ cleanup() {
 		summary
 	fi
 	if [[ -n $serve_pid ]] && kill -0 "$serve_pid" 2>/dev/null; then
-		kill -KILL "$serve_pid" 2>/dev/null || true
+		# SIGKILL to the container's PID 1 ends every process in its PID namespace.
+		[[ -n $pid1 ]] || pid1=$(container_init "$serve_pid")
+		[[ -n $pid1 ]] && kill -KILL "$pid1" 2>/dev/null
 		wait "$serve_pid" 2>/dev/null || true
 	fi
 	unmount_under "$run"
@@ -180,7 +183,7 @@ in_root() {
 		mount --bind /etc/resolv.conf "$d/etc/resolv.conf"
 		mount --bind /etc/hosts "$d/etc/hosts"
 		exec chroot "$d" /usr/bin/env -i PATH='"$docker_path"' HOME=/root HOSTNAME=portdocs-build "$@"
-	' sh "$dir" "$@" </dev/null
+	' sh "$dir" "$@" </dev/null 9>&-
 }
 
 # --- 1. The binary, built as the build stage builds it --------------------------------
@@ -341,14 +344,14 @@ in_container() {
 		exec chroot "$d" /usr/bin/setpriv --reuid="$uid" --regid="$gid" --init-groups --no-new-privs \
 			/usr/bin/env -i "$@"
 	' sh "$root" "$data_dir" "$vol_owner" "$vol_mode" "$workdir" "$uid" "$gid" \
-		"${container_env[@]}" /bin/sh -c 'cd "$0" && exec "$@"' "$workdir" "${@}"
+		"${container_env[@]}" /bin/sh -c 'cd "$0" && exec "$@"' "$workdir" "${@}" 9>&-
 }
 # in_serving CMD... runs CMD inside the running container as the HEALTHCHECK does: as
 # the USER, with the container's environment, killed after HEALTHCHECK's --timeout.
 in_serving() {
 	timeout "$hc_timeout" nsenter --target "$pid1" --mount --pid --net --uts --ipc --root -- \
 		/usr/bin/setpriv --reuid="$uid" --regid="$gid" --init-groups --no-new-privs \
-		/usr/bin/env -i "${container_env[@]}" /bin/sh -c 'cd "$0" && exec "$@"' "$workdir" "$@"
+		/usr/bin/env -i "${container_env[@]}" /bin/sh -c 'cd "$0" && exec "$@"' "$workdir" "$@" 9>&-
 }
 
 # --- 3. Running it ----------------------------------------------------------------------
@@ -360,25 +363,31 @@ else
 	fail "ldd $copy_dst" "$(grep 'not found' "$run/ldd.txt" | tr -s ' \t' ' ' | tr '\n' ';')"
 fi
 
-# A scanned bill read with OCR, as the container's user (the OCR model goes to $HOME).
-mkdir -p "$root/fixture"
-cp "$fixture/bill.png" "$root/fixture/bill.png"
-want=$(jq -r '.fields.account_number' "$fixture/expected.json")
-check_extraction() { # $1 label, $2 file holding the JSON
-	local method got
+# Scanned bills read with OCR, as the container's user (the OCR model goes to $HOME).
+# check_extraction LABEL JSON EXPECTED: method "ocr" and the expected.json account number
+# (the output shows its last 4 characters only).
+check_extraction() {
+	local method got want
+	want=$(jq -r '.fields.account_number' "$3")
 	method=$(jq -r '.method' "$2" 2>/dev/null || true)
 	got=$(jq -r '.fields.account_number.value // empty' "$2" 2>/dev/null || true)
 	if [[ $method == ocr && $got == "$want" ]]; then
 		pass "$1: method ocr, account number as expected.json (…${want: -4})"
 	else
-		fail "$1" "method '${method}', account number $([[ $got == "$want" ]] && echo matches || echo 'does not match')"
+		fail "$1" "method '${method}', account number $([[ $got == "$want" ]] && echo matches || echo 'does not match') expected.json"
 	fi
 }
-if in_container "${entrypoint[@]}" extract /fixture/bill.png >"$run/extract.json" 2>"$run/extract.err"; then
-	check_extraction "${entrypoint[*]} extract bill.png (scan-03)" "$run/extract.json"
-else
-	fail "${entrypoint[*]} extract bill.png" "$(tail -n 3 "$run/extract.err" | tr '\n' ' ')"
-fi
+mkdir -p "$root/fixtures"
+for f in "${fixtures[@]}"; do
+	name=$(basename "$(dirname "$f")")/$(basename "$f")
+	mkdir -p "$root/fixtures/${name%/*}"
+	cp "$f" "$root/fixtures/$name"
+	if in_container "${entrypoint[@]}" extract "/fixtures/$name" >"$run/extract.json" 2>"$run/extract.err"; then
+		check_extraction "${entrypoint[*]} extract $name" "$run/extract.json" "$(dirname "$f")/expected.json"
+	else
+		fail "${entrypoint[*]} extract $name" "$(tail -n 3 "$run/extract.err" | tr '\n' ' ')"
+	fi
+done
 
 # ENTRYPOINT + CMD, as 'docker run' starts it: tini is PID 1 of the container.
 container_env+=(PORTDOCS_API_KEYS="wizard:$api_key") # as docker run -e / compose pass it
@@ -390,7 +399,7 @@ serve_pid=$!
 container_init() {
 	local p c
 	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null || true); do
-		if [[ $(awk '/^NSpid:/ {print NF > 2 ? $NF : ""}' "/proc/$c/status" 2>/dev/null) == 1 ]]; then
+		if [[ $(awk '/^NSpid:/ {print (NF > 2 ? $NF : "")}' "/proc/$c/status" 2>/dev/null) == 1 ]]; then
 			echo "$c"
 			return
 		fi
@@ -433,17 +442,18 @@ if [[ -n $healthy ]]; then
 	# /readyz: storage (the volume at PORTDOCS_DATA_DIR) writable and OCR started.
 	code=$(nsenter --target "$pid1" --net -- curl -s -o "$run/readyz.json" -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)
 	if [[ $code == 200 ]]; then
-		pass "GET /readyz: 200 (storage in the $data_dir volume, OCR started)"
+		pass "GET /readyz: 200 (storage in the $data_dir volume; OCR $(grep -o '"model":"[^"]*"' "$run/serve.err" | head -n1 | cut -d'"' -f4))"
 	else
 		fail "GET /readyz" "status $code: $(head -c 300 "$run/readyz.json")"
 	fi
 	# A scanned bill through the API (curl from inside the container's network).
+	f=${fixtures[0]}
 	code=$(nsenter --target "$pid1" --net -- curl -s -o "$run/post.json" -w '%{http_code}' \
-		-H "Authorization: Bearer $api_key" -F "file=@$fixture/bill.png" "http://127.0.0.1:$port/v1/extract" || true)
+		-H "Authorization: Bearer $api_key" -F "file=@$f" "http://127.0.0.1:$port/v1/extract" || true)
 	if [[ $code == 200 ]]; then
-		check_extraction "POST /v1/extract bill.png" "$run/post.json"
+		check_extraction "POST /v1/extract $(basename "$f")" "$run/post.json" "$(dirname "$f")/expected.json"
 	else
-		fail "POST /v1/extract bill.png" "status $code: $(head -c 300 "$run/post.json")"
+		fail "POST /v1/extract $(basename "$f")" "status $code: $(head -c 300 "$run/post.json")"
 	fi
 fi
 
