@@ -595,3 +595,16 @@ func TestOCRHighResolution(t *testing.T) {
 		}
 	}
 }
+
+func TestRasterizerAvailable(t *testing.T) {
+	testenv.LookTool(t, "pdftoppm")
+	testenv.LookTool(t, "pdfinfo")
+	if err := RasterizerAvailable(); err != nil {
+		t.Errorf("with poppler installed: %v", err)
+	}
+	t.Setenv("PATH", t.TempDir())
+	err := RasterizerAvailable()
+	if !errors.Is(err, ErrOCRUnavailable) || !strings.Contains(err.Error(), "poppler-utils") {
+		t.Errorf("without poppler on PATH: %v, want ErrOCRUnavailable naming poppler-utils", err)
+	}
+}

@@ -200,3 +200,15 @@ func encodePGM(img *image.Gray) []byte {
 	}
 	return out
 }
+
+// RasterizerAvailable reports whether poppler's pdfinfo and pdftoppm, which OCR of
+// scanned PDF pages needs, are installed. Images are read without them; a service
+// missing them would read a scanned PDF as an empty text layer, with only a warning.
+func RasterizerAvailable() error {
+	for _, tool := range []string{"pdfinfo", "pdftoppm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return fmt.Errorf("%s is not installed (poppler-utils); scanned PDFs cannot be read: %w", tool, ErrOCRUnavailable)
+		}
+	}
+	return nil
+}

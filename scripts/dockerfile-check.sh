@@ -80,7 +80,7 @@ suite=${BASH_REMATCH[1]}
 mapfile -t run_lines < <(instr RUN)
 ((${#run_lines[@]})) || die "the runtime stage has no RUN instruction"
 packages=$(printf '%s\n' "${run_lines[@]}" | segments | grep -E '^apt-get install' |
-	sed 's/^apt-get install//' | tr ' ' '\n' | grep -v -e '^-' -e '^$' | tr '\n' ' ' || true)
+	sed 's/^apt-get install//' | tr ' ' '\n' | grep -v -e '^-' -e '^$' | paste -sd' ' - || true)
 [[ -n $packages ]] || die "no 'apt-get install' in the runtime stage"
 useradd_cmd=$(printf '%s\n' "${run_lines[@]}" | segments | grep -E '^useradd ' || true)
 user=$(instr USER | tail -n1)
@@ -133,7 +133,7 @@ summary() {
 # --- Work area and cleanup ------------------------------------------------------------
 
 mkdir -p "$cache"
-exec 9>"$cache/lock"
+exec 7>&1 8>&2 9>"$cache/lock"
 flock 9 # one run at a time: they share the cached roots
 run=$(mktemp -d /tmp/portdocs-dockerfile-check.XXXXXX)
 root=$run/merged
@@ -146,6 +146,8 @@ unmount_under() {
 }
 cleanup() {
 	local rc=$?
+	# A signal's trap runs inside the redirections of the command it interrupted.
+	exec 1>&7 2>&8
 	if ((rc)) && [[ -z $summarized ]]; then
 		fail "the check itself" "stopped with status $rc${err_line:+ at line $err_line}"
 		summary
@@ -282,7 +284,14 @@ if [[ ! -f $image/.complete ]]; then
 	cached="built"
 else
 	cached="cached"
+	touch "$image/.complete"
 fi
+# Image layers of Dockerfile versions not checked for two weeks go.
+for d in "$cache"/image-*; do
+	if [[ -f $d/.complete && -n $(find "$d/.complete" -mtime +14) ]]; then
+		rm -rf --one-file-system "$d"
+	fi
+done
 pass "runtime RUN in a debootstrap $suite-slim look-alike ($cached: ${image##*/})"
 
 # Every package the Dockerfile names is installed.
@@ -315,6 +324,15 @@ else
 	fail "WORKDIR $workdir exists and belongs to $uname" "$(stat -c '%U:%G %a' "$root$workdir" 2>&1 || true)"
 fi
 
+# A named volume new to Docker (compose's portdocs-data) takes the owner of the image's
+# folder where it is mounted; with no folder there, the mount point is root's.
+if [[ -d $root$data_dir ]] && [[ $(stat -c %u "$root$data_dir") == "$uid" ]]; then
+	pass "PORTDOCS_DATA_DIR $data_dir is in the image, owned by $uname (mode $(stat -c %a "$root$data_dir"))"
+else
+	fail "PORTDOCS_DATA_DIR $data_dir is in the image, owned by $uname" \
+		"$( [[ -d $root$data_dir ]] && stat -c 'owned by %U' "$root$data_dir" || echo 'missing: a volume mounted there is root-owned')"
+fi
+
 # The environment Docker gives the container: PATH, HOSTNAME, HOME (from passwd) and ENV.
 container_env=(PATH="$docker_path" HOSTNAME=portdocs-check HOME="$home" "${env_vars[@]}")
 api_key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -331,7 +349,7 @@ in_container() {
 		vol_mode=$(stat -c %a "$root$data_dir")
 	fi
 	unshare --mount --pid --net --uts --ipc --fork --kill-child -- /bin/sh -euc '
-		d=$1 data=$2 owner=$3 mode=$4 wd=$5 uid=$6 gid=$7; shift 7
+		d=$1 data=$2 owner=$3 mode=$4 uid=$5 gid=$6; shift 6
 		hostname portdocs-check
 		ip link set lo up
 		mount -t proc proc "$d/proc"
@@ -343,7 +361,7 @@ in_container() {
 		mount -t tmpfs -o "mode=$mode,uid=${owner%:*},gid=${owner#*:},size=256m" volume "$d$data"
 		exec chroot "$d" /usr/bin/setpriv --reuid="$uid" --regid="$gid" --init-groups --no-new-privs \
 			/usr/bin/env -i "$@"
-	' sh "$root" "$data_dir" "$vol_owner" "$vol_mode" "$workdir" "$uid" "$gid" \
+	' sh "$root" "$data_dir" "$vol_owner" "$vol_mode" "$uid" "$gid" \
 		"${container_env[@]}" /bin/sh -c 'cd "$0" && exec "$@"' "$workdir" "${@}" 9>&-
 }
 # in_serving CMD... runs CMD inside the running container as the HEALTHCHECK does: as
@@ -422,7 +440,6 @@ fi
 
 # HEALTHCHECK, polled as compose's start_period/retries would.
 healthy=
-
 for _ in $(seq 60); do
 	[[ -n $pid1 ]] || break
 	if in_serving "${healthcheck[@]}" >"$run/hc.out" 2>"$run/hc.err"; then
@@ -460,6 +477,7 @@ fi
 # docker stop: SIGTERM to PID 1, which tini passes on; compose waits stop_grace_period.
 if [[ -n $pid1 ]] && kill -0 "$pid1" 2>/dev/null; then
 	kill -TERM "$pid1"
+	stop_start=$(date +%s%N)
 	stopped=
 	for _ in $(seq 400); do
 		kill -0 "$serve_pid" 2>/dev/null || { stopped=1; break; }
@@ -470,12 +488,12 @@ if [[ -n $pid1 ]] && kill -0 "$pid1" 2>/dev/null; then
 		wait "$serve_pid" || rc=$?
 		serve_pid=
 		if ((rc == 0)); then
-			pass "SIGTERM to PID 1 (docker stop): exit 0"
+			pass "SIGTERM to PID 1 (docker stop): exit 0 after $((($(date +%s%N) - stop_start) / 1000000)) ms"
 		else
 			fail "SIGTERM to PID 1 (docker stop)" "exit status $rc: $(tail -n 2 "$run/serve.err" | tr '\n' ' ')"
 		fi
 	else
-		fail "SIGTERM to PID 1 (docker stop)" "still running after 40 s"
+		fail "SIGTERM to PID 1 (docker stop)" "still running after 40 s (compose's stop_grace_period)"
 	fi
 else
 	fail "serve kept running until stopped" "$(tail -n 3 "$run/serve.err" | tr '\n' ' ')"
@@ -483,8 +501,17 @@ fi
 grep -q '"level":"ERROR"' "$run/serve.err" &&
 	say "serve logged errors: $(grep '"level":"ERROR"' "$run/serve.err" | head -n 3)"
 
-# docker-compose.yml mounts its volume where the image's ENV puts the data.
+# docker-compose.yml mounts its volume where the image's ENV puts the data, and its
+# health check runs the image's HEALTHCHECK command.
 if [[ -f $compose ]]; then
+	want_hc=$(printf '%s\n' CMD "${healthcheck[@]}" | jq -R . | jq -sc .)
+	got_hc=$(awk '/^  portdocs:/ {s = 1; next} /^  [a-z]/ {s = 0} s && /^ *test:/ {sub(/^ *test: */, ""); print}' "$compose" |
+		jq -c . 2>/dev/null || true)
+	if [[ $got_hc == "$want_hc" ]]; then
+		pass "docker-compose.yml: portdocs healthcheck is the image's ($got_hc)"
+	else
+		fail "docker-compose.yml: portdocs healthcheck is the image's" "compose: '$got_hc', image: $want_hc"
+	fi
 	if grep -Eq "^[[:space:]]*-[[:space:]]*portdocs-data:$data_dir[[:space:]]*$" "$compose" &&
 		grep -Eq "^[[:space:]]*PORTDOCS_DATA_DIR:[[:space:]]*\"?$data_dir\"?[[:space:]]*$" "$compose"; then
 		pass "docker-compose.yml: volume and PORTDOCS_DATA_DIR at $data_dir"

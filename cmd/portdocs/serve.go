@@ -214,6 +214,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			ready["ocr"] = func(context.Context) error { return nil }
 			logger.Info("OCR ready", slog.String("model", ocr.Model()), slog.Int("workers", ocr.Workers()))
 		}
+		if rerr := extract.RasterizerAvailable(); rerr != nil {
+			// Images still read; readiness says scanned PDFs can't be until fixed.
+			logger.Error("scanned PDF pages cannot be rendered for OCR", slog.String("error", rerr.Error()))
+			ready["pdf_rasterizer"] = func(context.Context) error { return rerr }
+		}
 	}
 	var mailer server.Mailer
 	if st.smtp != nil {
