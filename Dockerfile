@@ -11,7 +11,8 @@ COPY . .
 RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/portdocs ./cmd/portdocs
 
 # Runtime stage: only the shared libraries the binary links, poppler (pdftoppm and
-# pdfinfo rasterize scanned PDF pages, as child processes), tini to reap those children.
+# pdfinfo rasterize scanned PDF pages, as child processes), heif-convert (HEIC and AVIF
+# photos, also a child process), tini to reap those children.
 # The OCR model is inside the binary (written to ~/.cache on first use); "eng" is a
 # fallback for when that model cannot be written or loaded.
 # The data folder is made here, owned by the user: a named volume mounted there (as in
@@ -20,7 +21,7 @@ RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/portdocs ./cmd/por
 # gets a fixed id too (useradd --system would pick whatever system gid is free).
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        libtesseract5 liblept5 libjpeg62-turbo tesseract-ocr-eng poppler-utils \
+        libtesseract5 liblept5 libjpeg62-turbo tesseract-ocr-eng poppler-utils libheif-examples \
         ca-certificates tini && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 portdocs \
     && useradd --system --uid 10001 --gid portdocs --home-dir /var/lib/portdocs --create-home portdocs \

@@ -94,6 +94,7 @@ const (
 	kindPNG
 	kindJPEG
 	kindTIFF
+	kindHEIF
 )
 
 // sniff decides the type from the first bytes, never from a name.
@@ -107,6 +108,8 @@ func sniff(data []byte) fileKind {
 		return kindJPEG
 	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
 		return kindTIFF
+	case isHEIF(data):
+		return kindHEIF
 	}
 	// Some producers put a few bytes before the header; readers accept up to 1 KB.
 	head := data
@@ -119,7 +122,8 @@ func sniff(data []byte) fileKind {
 	return kindUnknown
 }
 
-// Extract reads a bill (PDF, PNG, JPEG or TIFF) and finds its fields.
+// Extract reads a bill (PDF, PNG, JPEG, TIFF, or a HEIC or AVIF photo) and finds its
+// fields.
 func (e *Extractor) Extract(ctx context.Context, data []byte) (*Extraction, error) {
 	if len(data) == 0 {
 		return nil, ErrEmpty
@@ -155,7 +159,7 @@ func (e *Extractor) readPages(ctx context.Context, data []byte) (pages []Page, m
 	switch sniff(data) {
 	case kindPDF:
 		pages, method, warnings, err = e.readPDF(ctx, data)
-	case kindPNG, kindJPEG, kindTIFF:
+	case kindPNG, kindJPEG, kindTIFF, kindHEIF:
 		ocr, oerr := e.ocr()
 		if oerr != nil {
 			if errors.Is(oerr, ErrOCRUnavailable) {
@@ -166,7 +170,7 @@ func (e *Extractor) readPages(ctx context.Context, data []byte) (pages []Page, m
 		pages, err = ocr.Image(ctx, data)
 		method = MethodOCR
 	default:
-		return nil, "", nil, fmt.Errorf("not a PDF, PNG, JPEG or TIFF: %w", ErrUnsupportedType)
+		return nil, "", nil, fmt.Errorf("not a PDF, PNG, JPEG, TIFF, HEIC or AVIF: %w", ErrUnsupportedType)
 	}
 	return pages, method, warnings, err
 }

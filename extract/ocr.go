@@ -254,10 +254,11 @@ func (o OCROptions) limits() ocrLimits {
 	return ocrLimits{o.MaxPages, o.MaxPagePixels, o.MaxTotalPixels}
 }
 
-// Image OCRs a PNG, JPEG or TIFF (every page of a multi-page TIFF). JPEG EXIF orientation
-// is honoured; images that state no resolution are taken as 300 dpi.
+// Image OCRs a PNG, JPEG, TIFF (every page of a multi-page TIFF) or HEIF (HEIC, AVIF)
+// photo. JPEG EXIF orientation and HEIF rotation are honoured; images that state no
+// resolution get one from their size (estimateDPI).
 func (o *OCR) Image(ctx context.Context, data []byte) ([]Page, error) {
-	pages, err := imagePages(data, o.limits())
+	pages, err := decodablePages(ctx, data, o.limits())
 	if err != nil {
 		return nil, err
 	}

@@ -1,13 +1,15 @@
 package extract
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"image"
 )
 
 // Drawing an image bill the way it was read, for the reviewer's page.
 
-// ImagePageInfo is one page of an image bill (PNG, JPEG, TIFF).
+// ImagePageInfo is one page of an image bill (PNG, JPEG, TIFF, HEIC, AVIF).
 type ImagePageInfo struct {
 	EXIF int // the file's EXIF orientation, 1..8 (1: as stored)
 	// Width and Height are the page's size in points as the extractor reads it: upright
@@ -16,9 +18,9 @@ type ImagePageInfo struct {
 }
 
 // ImageInfo describes the pages of an image bill from its headers, under the same
-// limits the extractor applies; nothing is decoded.
-func ImageInfo(data []byte) ([]ImagePageInfo, error) {
-	pages, err := imagePages(data, OCROptions{}.withDefaults().limits())
+// limits the extractor applies; nothing is decoded, but a HEIF photo is converted.
+func ImageInfo(ctx context.Context, data []byte) ([]ImagePageInfo, error) {
+	pages, err := decodablePages(ctx, data, OCROptions{}.withDefaults().limits())
 	if err != nil {
 		return nil, err
 	}
@@ -33,16 +35,19 @@ func ImageInfo(data []byte) ([]ImagePageInfo, error) {
 	return out, nil
 }
 
+// ErrNoSuchPage: ImagePreview was asked for a page the image does not have.
+var ErrNoSuchPage = errors.New("no such page")
+
 // ImagePreview decodes page n (1-based) of an image bill as stored (no orientation
 // applied), in gray, reduced by whole factors until its longer side is at most maxSide
 // pixels.
-func ImagePreview(data []byte, n, maxSide int) (*image.Gray, error) {
-	pages, err := imagePages(data, OCROptions{}.withDefaults().limits())
+func ImagePreview(ctx context.Context, data []byte, n, maxSide int) (*image.Gray, error) {
+	pages, err := decodablePages(ctx, data, OCROptions{}.withDefaults().limits())
 	if err != nil {
 		return nil, err
 	}
 	if n < 1 || n > len(pages) {
-		return nil, fmt.Errorf("page %d of %d: %w", n, len(pages), ErrCorrupt)
+		return nil, fmt.Errorf("page %d of %d: %w", n, len(pages), ErrNoSuchPage)
 	}
 	img, err := pages[n-1].decode()
 	if err != nil {

@@ -122,7 +122,15 @@ func (w *capWriter) Write(p []byte) (int, error) {
 	return w.buf.Write(p)
 }
 
-// runTool runs a poppler tool under ctx with capped output (expect: its likely size);
+// toolPackage names the Debian package that installs a tool runTool runs.
+func toolPackage(name string) string {
+	if name == "heif-convert" {
+		return "libheif-examples"
+	}
+	return "poppler-utils"
+}
+
+// runTool runs a poppler tool (or heif-convert) under ctx with capped output (expect: its likely size);
 // the process is killed when ctx ends. Its stderr is kept for the error message but never
 // logged with content.
 func runTool(ctx context.Context, name string, args []string, maxOut, expect int64) ([]byte, error) {
@@ -144,7 +152,7 @@ func runTool(ctx context.Context, name string, args []string, maxOut, expect int
 		return nil, fmt.Errorf("%s: %w", name, ctx.Err())
 	}
 	if errors.Is(err, exec.ErrNotFound) {
-		return nil, fmt.Errorf("%s is not installed (poppler-utils): %w", name, ErrOCRUnavailable)
+		return nil, fmt.Errorf("%s is not installed (%s): %w", name, toolPackage(name), ErrOCRUnavailable)
 	}
 	if errors.Is(err, errOutputTooLarge) {
 		return nil, fmt.Errorf("%s: %w", name, ErrTooLarge)

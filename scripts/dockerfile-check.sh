@@ -25,8 +25,10 @@ dockerfile=${PORTDOCS_CHECK_DOCKERFILE:-$repo/Dockerfile} # another file: to see
 compose=$repo/docker-compose.yml
 cache=${PORTDOCS_CHECK_CACHE:-/var/cache/portdocs-dockerfile-check}
 mirror=${PORTDOCS_CHECK_MIRROR:-http://deb.debian.org/debian}
-# Scanned bills read with OCR: an image, and a PDF (rasterized by poppler's pdftoppm).
-fixtures=("$repo/fixtures/ocr/scan-03-verizon-png/bill.png" "$repo/fixtures/ocr/scan-01-att-pdf/bill.pdf")
+# Scanned bills read with OCR: an image, a PDF (rasterized by poppler's pdftoppm) and a
+# HEIC photo (converted by heif-convert).
+fixtures=("$repo/fixtures/ocr/scan-03-verizon-png/bill.png" "$repo/fixtures/ocr/scan-01-att-pdf/bill.pdf"
+	"$repo/fixtures/ocr/photo-05-tmobile-heic/bill.heic")
 docker_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 say() { printf '== %s\n' "$*" >&2; }

@@ -111,7 +111,7 @@ func classify(err error) *Error {
 		e.RetryAfter = 30
 		return e
 	case errors.Is(err, extract.ErrUnsupportedType):
-		return with(http.StatusUnsupportedMediaType, "unsupported_type", "file", "unsupported file type; upload a PDF, PNG, JPEG or TIFF")
+		return with(http.StatusUnsupportedMediaType, "unsupported_type", "file", "unsupported file type; upload a PDF, PNG, JPEG, TIFF or HEIC")
 	case errors.Is(err, extract.ErrTooLarge):
 		return with(http.StatusRequestEntityTooLarge, "too_large", "file", firstLine(err)+"; upload a smaller file")
 	case errors.Is(err, extract.ErrTooManyPages):

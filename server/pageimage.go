@@ -207,7 +207,7 @@ func (p *PageImages) Sizes(ctx context.Context, sha, contentType string, load fu
 			sizes, err = p.pdfSizes(ctx, data)
 		case "image":
 			var info []extract.ImagePageInfo
-			if info, err = extract.ImageInfo(data); err == nil {
+			if info, err = extract.ImageInfo(ctx, data); err == nil {
 				for _, p := range info[:min(len(info), maxRenderPages)] {
 					sizes = append(sizes, pageSize{Width: p.Width, Height: p.Height, EXIF: p.EXIF})
 				}
@@ -258,7 +258,7 @@ func (p *PageImages) Page(ctx context.Context, sha, contentType string, n int, t
 				img, err = turnPNG(img.PNG, turn)
 			}
 		case "image":
-			img, err = p.imagePage(data, n, turn)
+			img, err = p.imagePage(ctx, data, n, turn)
 		default:
 			err = errNoPageImage
 		}
@@ -446,12 +446,11 @@ func (p *PageImages) renderPDF(ctx context.Context, data []byte, n int) (pageIma
 // imagePage draws page n of an image bill (a multi-page TIFF fax has several) the way
 // it was read, as PNG at most p.side pixels on its longer side, so the browser gets
 // one format and never a TIFF it cannot show. It is gray, as the extractor read it.
-func (p *PageImages) imagePage(data []byte, n int, turn pageSize) (pageImage, error) {
-	info, err := extract.ImageInfo(data)
-	if err == nil && n > len(info) {
+func (p *PageImages) imagePage(ctx context.Context, data []byte, n int, turn pageSize) (pageImage, error) {
+	g, err := extract.ImagePreview(ctx, data, n, p.side)
+	if errors.Is(err, extract.ErrNoSuchPage) {
 		return pageImage{}, errNoPageImage
 	}
-	g, err := extract.ImagePreview(data, n, p.side)
 	if err != nil {
 		if errors.Is(err, extract.ErrCorrupt) || errors.Is(err, extract.ErrTooLarge) || errors.Is(err, extract.ErrUnsupportedType) {
 			return pageImage{}, unrenderable(err)

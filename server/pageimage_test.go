@@ -26,6 +26,7 @@ import (
 	"golang.org/x/image/tiff"
 
 	"github.com/portdocs/portdocs/extract"
+	"github.com/portdocs/portdocs/internal/hostile"
 	"github.com/portdocs/portdocs/internal/testenv"
 	"github.com/portdocs/portdocs/port"
 )
@@ -376,5 +377,53 @@ func TestReviewPhotoDrawnAsRead(t *testing.T) {
 	}
 	if bad := rc.do(http.MethodGet, strings.Replace(target, "exif=6", "exif=12", 1), nil, nil); bad.Code != http.StatusBadRequest {
 		t.Errorf("exif=12: %d, want 400", bad.Code)
+	}
+}
+
+func TestSniff(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		data      []byte
+		ctype     string
+		ext       string
+		supported bool
+	}{
+		{"PDF", []byte("%PDF-1.7\n"), "application/pdf", "pdf", true},
+		{"PDF after a mail header", []byte("Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"), "application/pdf", "pdf", true},
+		{"PNG", []byte("\x89PNG\r\n\x1a\n...."), "image/png", "png", true},
+		{"JPEG", []byte{0xFF, 0xD8, 0xFF, 0xE0}, "image/jpeg", "jpg", true},
+		{"TIFF II", []byte("II*\x00...."), "image/tiff", "tiff", true},
+		{"TIFF MM", []byte("MM\x00*...."), "image/tiff", "tiff", true},
+		{"HEIC", hostile.HEIFFile("heic", 4032, 3024, nil), "image/heic", "heic", true},
+		{"AVIF", hostile.HEIFFile("avif", 4032, 3024, nil), "image/avif", "avif", true},
+		{"MP4 video", hostile.BMFFBox("ftyp", []byte("isom"), []byte{0, 0, 2, 0}, []byte("isomavc1")), "", "", false},
+		{"GIF", []byte("GIF89a"), "", "", false},
+	} {
+		ct, ext, ok := sniff(tc.data)
+		if ct != tc.ctype || ext != tc.ext || ok != tc.supported {
+			t.Errorf("%s: sniff = %q, %q, %v; want %q, %q, %v", tc.name, ct, ext, ok, tc.ctype, tc.ext, tc.supported)
+		}
+	}
+}
+
+// TestPageImagesHEIC: an iPhone photo is drawn like any image bill.
+func TestPageImagesHEIC(t *testing.T) {
+	testenv.LookTool(t, "heif-convert")
+	data, err := os.ReadFile("../fixtures/ocr/photo-05-tmobile-heic/bill.heic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := NewPageImages("", 0)
+	load := func() ([]byte, error) { return data, nil }
+	sizes, err := p.Sizes(context.Background(), sha256Hex(data), "image/heic", load)
+	if err != nil || len(sizes) != 1 || sizes[0].Height <= sizes[0].Width {
+		t.Fatalf("sizes %+v, %v; want one portrait page", sizes, err)
+	}
+	img, err := p.Page(context.Background(), sha256Hex(data), "image/heic", 1, sizes[0], load)
+	if err != nil || img.Height <= img.Width || img.Height > PageImageSide {
+		t.Fatalf("page 1: %d×%d, %v", img.Width, img.Height, err)
+	}
+	if _, err := png.DecodeConfig(bytes.NewReader(img.PNG)); err != nil {
+		t.Error(err)
 	}
 }

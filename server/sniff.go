@@ -26,6 +26,9 @@ func sniff(data []byte) (contentType, ext string, ok bool) {
 	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
 		return "image/tiff", "tiff", true
 	}
+	if ct, ext, ok := extract.HEIFType(data); ok {
+		return ct, ext, true
+	}
 	// Some PDF writers put junk before the header; readers accept it within 1 KB.
 	if i := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")); i > 0 {
 		return "application/pdf", "pdf", true

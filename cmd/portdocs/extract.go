@@ -101,7 +101,7 @@ func billErrorMessage(err error) string {
 	case errors.Is(err, extract.ErrTooManyPages):
 		return "too many pages (" + cause(err, extract.ErrTooManyPages) + "); upload only the bill's pages"
 	case errors.Is(err, extract.ErrUnsupportedType):
-		return "not a PDF, PNG, JPEG or TIFF file; upload the bill in one of these formats"
+		return "not a PDF, PNG, JPEG, TIFF or HEIC file; upload the bill in one of these formats"
 	case errors.Is(err, extract.ErrEmpty):
 		return "the file is empty or has no pages; download the bill again"
 	case errors.Is(err, extract.ErrOCRUnavailable):

@@ -40,7 +40,7 @@ func TestExtractCommand(t *testing.T) {
 	}{
 		{"a bill", []string{"extract", bill}, ""},
 		{"missing file", []string{"extract", filepath.Join(dir, "nope.pdf")}, "nope.pdf: no such file; check the path"},
-		{"not a PDF", []string{"extract", write("g.pdf", []byte("hello, not a bill"))}, "g.pdf: not a PDF, PNG, JPEG or TIFF file; upload"},
+		{"not a PDF", []string{"extract", write("g.pdf", []byte("hello, not a bill"))}, "g.pdf: not a PDF, PNG, JPEG, TIFF or HEIC file; upload"},
 		{"truncated", []string{"extract", write("t.pdf", good[:len(good)/3])}, "t.pdf: the PDF is damaged"},
 		{"damaged JPEG", []string{"extract", write("photo.jpg", damagedJPEG(t))}, "photo.jpg: the image is damaged"},
 		{"100 MB", []string{"extract", big}, "big.pdf: file is too large (100.0 MB; the limit is 50 MB)"},

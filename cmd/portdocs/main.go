@@ -49,7 +49,7 @@ const usage = `usage: portdocs COMMAND [flags]
 
 commands:
   serve                               run the HTTP service
-  extract FILE                        read a bill (PDF, PNG, JPEG, TIFF); print its Extraction as JSON
+  extract FILE                        read a bill (PDF, PNG, JPEG, TIFF, HEIC); print its Extraction as JSON
   check --request REQ.json FILE       compare a bill with a port request; print the Check as JSON
   loa --request REQ.json --out LOA.pdf  render the Letter of Authorization
   verify FILE                         verify a signed LOA's seal; print signer, time and hashes

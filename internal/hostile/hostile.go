@@ -65,6 +65,8 @@ var kinds = []kind{
 	{"csv-many-columns", "csv", TargetNumbers, 2, csvManyColumns},
 	{"csv-broken", "csv", TargetNumbers, 3, csvBroken},
 	{"jpeg-photo-bomb", "jpg", TargetExtract, 2, jpegPhotoBomb},
+	{"heif-size-bomb", "heic", TargetExtract, 2, heifSizeBomb},
+	{"heif-garbage", "heic", TargetExtract, 3, heifGarbage},
 }
 
 // Kinds lists the kind names Generate uses, in order.

@@ -204,3 +204,46 @@ func tiffBomb(r *rand.Rand) []byte {
 	}
 	return b.Bytes()
 }
+
+// bmffBox is one ISO base media file box.
+func bmffBox(typ string, body ...[]byte) []byte {
+	n := 8
+	for _, b := range body {
+		n += len(b)
+	}
+	out := binary.BigEndian.AppendUint32(nil, uint32(n))
+	out = append(out, typ...)
+	for _, b := range body {
+		out = append(out, b...)
+	}
+	return out
+}
+
+// HEIFFile is a HEIF container of the given major brand ("heic", "avif") declaring
+// one w×h image, with data where the coded image would be. The extract package's
+// tests use it too.
+func HEIFFile(brand string, w, h uint32, data []byte) []byte {
+	ispe := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32([]byte{0, 0, 0, 0}, w), h)
+	meta := bmffBox("meta", []byte{0, 0, 0, 0}, bmffBox("hdlr", make([]byte, 24)),
+		bmffBox("iprp", bmffBox("ipco", bmffBox("ispe", ispe))))
+	ftyp := bmffBox("ftyp", []byte(brand), []byte{0, 0, 0, 0}, []byte("mif1"))
+	return append(append(ftyp, meta...), bmffBox("mdat", data)...)
+}
+
+// BMFFBox is one ISO base media file box.
+func BMFFBox(typ string, body ...[]byte) []byte { return bmffBox(typ, body...) }
+
+// heifSizeBomb is a HEIC photo claiming up to 65535×65535 pixels.
+func heifSizeBomb(r *rand.Rand) []byte {
+	return HEIFFile("heic", uint32(20000+r.IntN(45535)), uint32(20000+r.IntN(45535)), randomBytes(r, 64+r.IntN(4096)))
+}
+
+// heifGarbage is a plausible HEIC of a phone photo's size whose coded image is random
+// bytes, or whose container is cut short: the converter must fail cleanly.
+func heifGarbage(r *rand.Rand) []byte {
+	data := HEIFFile("heic", uint32(640+r.IntN(4000)), uint32(480+r.IntN(3000)), randomBytes(r, 256+r.IntN(64<<10)))
+	if r.IntN(3) == 0 {
+		data = data[:16+r.IntN(len(data)-16)]
+	}
+	return data
+}
