@@ -257,16 +257,39 @@ func (o OCROptions) limits() ocrLimits {
 // Image OCRs a PNG, JPEG, TIFF (every page of a multi-page TIFF) or HEIF (HEIC, AVIF)
 // photo. JPEG EXIF orientation and HEIF rotation are honoured; images that state no
 // resolution get one from their size (estimateDPI).
+//
+// A HEIF photo is admitted (as one page) before it is converted, and converted while
+// holding a worker, so a burst of them is shed with ErrOCRBusy and never runs more
+// converters at once than there are workers.
 func (o *OCR) Image(ctx context.Context, data []byte) ([]Page, error) {
-	pages, err := decodablePages(ctx, data, o.limits())
-	if err != nil {
-		return nil, err
+	var pages []imagePage
+	if isHEIF(data) {
+		release, err := o.admit(1)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		select {
+		case o.workers <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		pages, err = decodablePages(ctx, data, o.limits())
+		<-o.workers
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if pages, err = imagePages(data, o.limits()); err != nil {
+			return nil, err
+		}
+		release, err := o.admit(len(pages))
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 	}
-	release, err := o.admit(len(pages))
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	pixels := func(i int) int64 { return ocrPixels(pages[i].width, pages[i].height, pages[i].dpi) }
 	out, err := o.run(ctx, len(pages), pixels, func(ctx context.Context, i int) (*image.Gray, float64, int, error) {
 		img, err := pages[i].decode()

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portdocs/portdocs/internal/hostile"
 	"github.com/portdocs/portdocs/internal/testenv"
 )
 
@@ -84,14 +85,17 @@ func TestOCRQueueFullIsBusy(t *testing.T) {
 	b := f.start(context.Background(), img)
 	waitFor(t, "B to be queued", func() bool { return f.admittedNow() == 2 })
 
-	// Worker busy and queue full: refused at once, whatever the context allows.
-	t0 := time.Now()
-	_, err := f.Image(context.Background(), img)
-	if !errors.Is(err, ErrOCRBusy) {
-		t.Fatalf("third request: err = %v, want ErrOCRBusy", err)
-	}
-	if d := time.Since(t0); d > time.Second {
-		t.Errorf("busy answer took %v; it must not wait", d)
+	// Worker busy and queue full: refused at once, whatever the context allows. A HEIC
+	// photo is refused before it is converted (this one would be ErrTooLarge).
+	for name, doc := range map[string][]byte{"PNG": img, "HEIC": hostile.HEIFFile("heic", 60000, 60000, nil)} {
+		t0 := time.Now()
+		_, err := f.Image(context.Background(), doc)
+		if !errors.Is(err, ErrOCRBusy) {
+			t.Fatalf("third request (%s): err = %v, want ErrOCRBusy", name, err)
+		}
+		if d := time.Since(t0); d > time.Second {
+			t.Errorf("busy answer (%s) took %v; it must not wait", name, d)
+		}
 	}
 
 	f.release <- struct{}{}

@@ -207,7 +207,11 @@ func (p *PageImages) Sizes(ctx context.Context, sha, contentType string, load fu
 			sizes, err = p.pdfSizes(ctx, data)
 		case "image":
 			var info []extract.ImagePageInfo
-			if info, err = extract.ImageInfo(ctx, data); err == nil {
+			err = p.inSlot(ctx, func() (err error) {
+				info, err = extract.ImageInfo(ctx, data)
+				return err
+			})
+			if err == nil {
 				for _, p := range info[:min(len(info), maxRenderPages)] {
 					sizes = append(sizes, pageSize{Width: p.Width, Height: p.Height, EXIF: p.EXIF})
 				}
@@ -343,24 +347,32 @@ func (p *PageImages) toDisk(key string, img pageImage) {
 // withFile runs fn on the bill written to a temporary file (poppler reads files) while
 // holding the render slot.
 func (p *PageImages) withFile(ctx context.Context, data []byte, fn func(ctx context.Context, path string) error) error {
+	return p.inSlot(ctx, func() error {
+		dir, err := os.MkdirTemp("", "portdocs-page-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "bill.pdf")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(ctx, renderTimeout)
+		defer cancel()
+		return fn(ctx, path)
+	})
+}
+
+// inSlot runs fn holding the render slot: poppler processes, image decoding and HEIC
+// converters, one at a time (the machine is shared with OCR).
+func (p *PageImages) inSlot(ctx context.Context, fn func() error) error {
 	select {
 	case p.sem <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	defer func() { <-p.sem }()
-	dir, err := os.MkdirTemp("", "portdocs-page-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "bill.pdf")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, renderTimeout)
-	defer cancel()
-	return fn(ctx, path)
+	return fn()
 }
 
 var (
@@ -447,7 +459,11 @@ func (p *PageImages) renderPDF(ctx context.Context, data []byte, n int) (pageIma
 // it was read, as PNG at most p.side pixels on its longer side, so the browser gets
 // one format and never a TIFF it cannot show. It is gray, as the extractor read it.
 func (p *PageImages) imagePage(ctx context.Context, data []byte, n int, turn pageSize) (pageImage, error) {
-	g, err := extract.ImagePreview(ctx, data, n, p.side)
+	var g *image.Gray
+	err := p.inSlot(ctx, func() (err error) {
+		g, err = extract.ImagePreview(ctx, data, n, p.side)
+		return err
+	})
 	if errors.Is(err, extract.ErrNoSuchPage) {
 		return pageImage{}, errNoPageImage
 	}
