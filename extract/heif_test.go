@@ -33,7 +33,8 @@ func TestHEIFSniffAndSize(t *testing.T) {
 		{name: "short", data: []byte("\x00\x00\x00\x18ftyphe")},
 		{name: "no meta", data: box("ftyp", []byte("heic"), []byte{0, 0, 0, 0}), heif: true, ctype: "image/heic", sizeErr: ErrCorrupt},
 		{name: "box past the end", data: append(heifWith("heic", 10, 10, nil)[:40], 0xFF, 0xFF), heif: true, ctype: "image/heic", sizeErr: ErrCorrupt},
-		{name: "the fixture", fromFile: "../fixtures/ocr/photo-05-tmobile-heic/bill.heic", heif: true, ctype: "image/heic", w: 2102, h: 2640}, // as heif-info reports it,
+		{name: "the HEIC fixture", fromFile: "../fixtures/ocr/photo-05-tmobile-heic/bill.heic", heif: true, ctype: "image/heic", w: 2102, h: 2640}, // sizes as heif-info reports them
+		{name: "the AVIF fixture", fromFile: "../fixtures/ocr/photo-04-frontier-avif/bill.avif", heif: true, ctype: "image/avif", w: 2086, h: 2628},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := tc.data
