@@ -85,7 +85,11 @@ func (ui *reviewUI) portPage(c echo.Context, r *Record) (map[string]any, error) 
 		// checks carried it gets the sizes from the file itself.
 		var sizes []pageSize
 		var err error
-		if len(chk.PageViews) > 0 && strings.Contains(r.LatestCheck, bill.SHA256[:8]) {
+		usable := len(chk.PageViews) > 0 && strings.Contains(r.LatestCheck, bill.SHA256[:8])
+		for _, v := range chk.PageViews {
+			usable = usable && v.Width > 0 && v.Height > 0
+		}
+		if usable {
 			for _, v := range chk.PageViews[:min(len(chk.PageViews), maxRenderPages)] {
 				sizes = append(sizes, viewSize(v))
 			}
