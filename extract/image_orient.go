@@ -408,8 +408,3 @@ func rotateSmall(g *image.Gray, deg float64) *image.Gray {
 	}
 	return out
 }
-
-// uprightAndLevel applies a pageTurn to the full-resolution page.
-func uprightAndLevel(g *image.Gray, l pageTurn) *image.Gray {
-	return Turn(g, 0, l.rotate, l.skew)
-}

@@ -269,10 +269,8 @@ func (o *OCR) Image(ctx context.Context, data []byte) ([]Page, error) {
 			return nil, err
 		}
 		defer release()
-		select {
-		case o.workers <- struct{}{}:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := o.takeWorker(ctx); err != nil {
+			return nil, err
 		}
 		pages, err = decodablePages(ctx, data, o.limits())
 		<-o.workers
@@ -372,6 +370,16 @@ func (o *OCR) PDFPages(ctx context.Context, pdf []byte, pages []int) ([]Page, er
 	})
 }
 
+// takeWorker waits for a worker token (give it back with <-o.workers) or ctx's end.
+func (o *OCR) takeWorker(ctx context.Context) error {
+	select {
+	case o.workers <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // pageLoader produces page i's bitmap, its resolution and its 1-based page number.
 type pageLoader func(ctx context.Context, i int) (img *image.Gray, dpi float64, number int, err error)
 
@@ -390,10 +398,8 @@ func (o *OCR) run(ctx context.Context, n int, pixels func(i int) int64, load pag
 	g, ctx := errgroup.WithContext(ctx)
 	for i := 0; i < n; i++ {
 		g.Go(func() error {
-			select {
-			case o.workers <- struct{}{}:
-			case <-ctx.Done():
-				return ctx.Err()
+			if err := o.takeWorker(ctx); err != nil {
+				return err
 			}
 			defer func() { <-o.workers }()
 			w := min(pixels(i), o.opts.MaxPixelsInFlight)

@@ -102,7 +102,7 @@ func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float6
 		dpi *= f
 	}
 	turn := analyzeLayout(g, dpi)
-	img := uprightAndLevel(g, turn)
+	img := Turn(g, 0, turn.rotate, turn.skew)
 	applied := turn
 	boxes, err := c.words(img, dpi)
 	if err != nil {

@@ -31,11 +31,11 @@ const (
 	maxWidthEntries = 1 << 16
 )
 
-// readStream decodes a stream, refusing more than max bytes so a compression bomb
-// costs at most max.
 // errStreamTooLarge is a stream that decodes to more than its cap.
 var errStreamTooLarge = errors.New("stream too large")
 
+// readStream decodes a stream, refusing more than max bytes so a compression bomb
+// costs at most max.
 func readStream(v pdf.Value, max int64) ([]byte, error) {
 	if v.Kind() != pdf.Stream {
 		return nil, errors.New("not a stream")

@@ -215,7 +215,7 @@ func encodePGM(img *image.Gray) []byte {
 func RasterizerAvailable() error {
 	for _, tool := range []string{"pdfinfo", "pdftoppm"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			return fmt.Errorf("%s is not installed (poppler-utils); scanned PDFs cannot be read: %w", tool, ErrOCRUnavailable)
+			return fmt.Errorf("%s is not installed (%s); scanned PDFs cannot be read: %w", tool, toolPackage(tool), ErrOCRUnavailable)
 		}
 	}
 	return nil

@@ -48,7 +48,6 @@ func (s pageSize) pixelSize() (w, h int) {
 const (
 	maxRenderPages   = 40               // pages shown for one bill
 	renderTimeout    = 30 * time.Second // one pdfinfo or pdftoppm run
-	maxImageSide     = 12000            // pixels per side of an image bill
 	defaultCacheSize = 64 << 20         // bytes of PNG kept in memory
 	maxSizeEntries   = 10000            // bills whose page sizes are remembered
 )
@@ -69,15 +68,7 @@ func unrenderable(err error) error {
 // pageSize is a page's size in PDF points as it was read (a PDF page as displayed, its
 // rotation applied; an image upright), the coordinate space of the extraction's boxes,
 // and the turns that take the stored page there (see extract.PageView).
-type pageSize struct {
-	Width, Height float64
-	EXIF, Rotate  int
-	Skew          float64
-}
-
-func viewSize(v extract.PageView) pageSize {
-	return pageSize{Width: v.Width, Height: v.Height, EXIF: v.EXIF, Rotate: v.Rotate, Skew: v.Skew}
-}
+type pageSize extract.PageView
 
 // turned reports whether the stored page must be turned to be drawn as read.
 func (s pageSize) turned() bool { return s.EXIF > 1 || s.Rotate != 0 || s.Skew != 0 }

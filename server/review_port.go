@@ -91,7 +91,7 @@ func (ui *reviewUI) portPage(c echo.Context, r *Record) (map[string]any, error) 
 		}
 		if usable {
 			for _, v := range chk.PageViews[:min(len(chk.PageViews), maxRenderPages)] {
-				sizes = append(sizes, viewSize(v))
+				sizes = append(sizes, pageSize(v))
 			}
 		} else {
 			sizes, err = ui.images.Sizes(ctx, bill.SHA256, bill.ContentType, load)
