@@ -145,9 +145,6 @@ func parseSize(s string) (int64, error) {
 	return n * mult, nil
 }
 
-// runServe is the 'serve' subcommand: wiring only. It runs until ctx ends (SIGINT,
-// SIGTERM), then stops accepting connections and lets in-flight requests - uploads
-// included - finish within PORTDOCS_SHUTDOWN_TIMEOUT.
 // defaultMemoryLimit is the Go heap's soft limit when GOMEMLIMIT is not set. The
 // service's budget is 600 MB: about 100 MB of it is C memory (two Tesseract clients and
 // the page being recognised), the rest Go's. Without a limit the collector lets the heap
@@ -165,6 +162,9 @@ func setMemoryLimit(getenv func(string) string) int64 {
 	return debug.SetMemoryLimit(-1)
 }
 
+// runServe is the 'serve' subcommand: wiring only. It runs until ctx ends (SIGINT,
+// SIGTERM), then stops accepting connections and lets in-flight requests - uploads
+// included - finish within PORTDOCS_SHUTDOWN_TIMEOUT.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	st, err := readServeSettings(args, getenv, stderr)
 	if err != nil {

@@ -205,8 +205,8 @@ func tiffBomb(r *rand.Rand) []byte {
 	return b.Bytes()
 }
 
-// bmffBox is one ISO base media file box.
-func bmffBox(typ string, body ...[]byte) []byte {
+// BMFFBox is one ISO base media file box (the extract package's tests build files with it too).
+func BMFFBox(typ string, body ...[]byte) []byte {
 	n := 8
 	for _, b := range body {
 		n += len(b)
@@ -224,14 +224,11 @@ func bmffBox(typ string, body ...[]byte) []byte {
 // tests use it too.
 func HEIFFile(brand string, w, h uint32, data []byte) []byte {
 	ispe := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32([]byte{0, 0, 0, 0}, w), h)
-	meta := bmffBox("meta", []byte{0, 0, 0, 0}, bmffBox("hdlr", make([]byte, 24)),
-		bmffBox("iprp", bmffBox("ipco", bmffBox("ispe", ispe))))
-	ftyp := bmffBox("ftyp", []byte(brand), []byte{0, 0, 0, 0}, []byte("mif1"))
-	return append(append(ftyp, meta...), bmffBox("mdat", data)...)
+	meta := BMFFBox("meta", []byte{0, 0, 0, 0}, BMFFBox("hdlr", make([]byte, 24)),
+		BMFFBox("iprp", BMFFBox("ipco", BMFFBox("ispe", ispe))))
+	ftyp := BMFFBox("ftyp", []byte(brand), []byte{0, 0, 0, 0}, []byte("mif1"))
+	return append(append(ftyp, meta...), BMFFBox("mdat", data)...)
 }
-
-// BMFFBox is one ISO base media file box.
-func BMFFBox(typ string, body ...[]byte) []byte { return bmffBox(typ, body...) }
 
 // heifSizeBomb is a HEIC photo claiming up to 65535×65535 pixels.
 func heifSizeBomb(r *rand.Rand) []byte {
