@@ -137,8 +137,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer srv.stop()
-		cfg.url, cfg.key, cfg.pid = srv.url, srv.key, srv.pid
-		fmt.Fprintf(stderr, "bench: started %s on %s (pid %d, log %s)\n", cfg.serve, srv.url, srv.pid, srv.logPath)
+		cfg.url, cfg.key, cfg.pid = srv.proc.URL, srv.key, srv.proc.Pid
+		fmt.Fprintf(stderr, "bench: started %s on %s (pid %d, log %s)\n", cfg.serve, srv.proc.URL, srv.proc.Pid, srv.logPath)
 	}
 	b := &bench{cfg: cfg, files: files, out: stdout, log: stderr, client: newClient(cfg)}
 	fmt.Fprintf(stdout, "# portdocs bench\n\n`%s`\n\n", commandLine())

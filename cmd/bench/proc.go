@@ -19,9 +19,8 @@ import (
 
 // server is a portdocs child process started by -serve.
 type server struct {
-	url, key, logPath, dir string
-	pid                    int
-	proc                   *childserve.Process
+	key, logPath, dir string
+	proc              *childserve.Process // its URL and Pid
 }
 
 // startServer runs `BIN serve` on a kernel-chosen loopback port with a temporary data
@@ -51,7 +50,7 @@ func startServer(ctx context.Context, bin string, ocrWorkers int, stderr io.Writ
 		return nil, fmt.Errorf("-serve: %w; see %s", err, s.logPath)
 	}
 	go func() { <-proc.Done(); logf.Close() }()
-	s.proc, s.url, s.pid = proc, proc.URL, proc.Pid
+	s.proc = proc
 	return s, nil
 }
 
