@@ -41,8 +41,8 @@ type Extractor struct {
 	startErr  error
 }
 
-// ocr returns the OCR engine, starting it on first need.
-func (e *Extractor) ocr() (*OCR, error) {
+// OCR returns the OCR engine, starting it on first need (ErrOCRUnavailable without one).
+func (e *Extractor) OCR() (*OCR, error) {
 	if e.opts.OCR != nil {
 		return e.opts.OCR, nil
 	}
@@ -160,7 +160,7 @@ func (e *Extractor) readPages(ctx context.Context, data []byte) (pages []Page, m
 	case kindPDF:
 		pages, method, warnings, err = e.readPDF(ctx, data)
 	case kindPNG, kindJPEG, kindTIFF, kindHEIF:
-		ocr, oerr := e.ocr()
+		ocr, oerr := e.OCR()
 		if oerr != nil {
 			if errors.Is(oerr, ErrOCRUnavailable) {
 				return nil, "", nil, fmt.Errorf("an image needs OCR to be read: %w", oerr)
@@ -189,13 +189,8 @@ func safeFindFields(pages []Page) (f Fields, phones []PhoneNumber, warnings []st
 // readPDF reads every page's text layer, and sends the pages without a usable one to
 // OCR when there is OCR.
 func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, []string, error) {
-	data = trimToPDF(data)
-	if bytes.HasPrefix(data, []byte("%PDF-2.")) {
-		// The library only knows 1.x headers; 2.0 files are read the same way.
-		data = append([]byte("%PDF-1.7"), data[8:]...)
-	}
-	deadline := time.Now().Add(e.opts.Timeout)
-	doc, err := openPDF(ctx, data, e.opts.MaxPages, deadline)
+	data = preparePDF(data)
+	doc, err := openPDF(ctx, data, e.opts.MaxPages, time.Now().Add(e.opts.Timeout))
 	if err != nil {
 		return nil, "", nil, err
 	}
@@ -223,7 +218,7 @@ func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, [
 	}
 	method := MethodText
 	if len(scanned) > 0 {
-		ocr, oerr := e.ocr()
+		ocr, oerr := e.OCR()
 		switch {
 		case oerr != nil:
 			warnings = append(warnings, fmt.Sprintf("%s no usable text (scanned?) and OCR is not available, so %s not read",
@@ -254,6 +249,16 @@ func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, [
 		}
 	}
 	return pages, method, warnings, nil
+}
+
+// preparePDF trims the file to its PDF bytes and gives a 2.0 header the 1.7 one the
+// library knows (2.0 files are read the same way).
+func preparePDF(data []byte) []byte {
+	data = trimToPDF(data)
+	if bytes.HasPrefix(data, []byte("%PDF-2.")) {
+		data = append([]byte("%PDF-1.7"), data[8:]...)
+	}
+	return data
 }
 
 // trimToPDF drops bytes before the "%PDF-" header (within the first KB, as readers

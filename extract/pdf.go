@@ -132,6 +132,7 @@ func normRotate(r int64) int {
 // pdfDoc is an opened PDF and its pages.
 type pdfDoc struct {
 	br    *budgetReader
+	r     *pdf.Reader
 	pages []pdfPage
 }
 
@@ -156,7 +157,7 @@ func openPDF(ctx context.Context, data []byte, maxPages int, deadline time.Time)
 	if err := checkObjectStreams(r); err != nil {
 		return nil, err
 	}
-	doc := &pdfDoc{br: br}
+	doc := &pdfDoc{br: br, r: r}
 	err = guard("reading the page tree", func() error {
 		var err error
 		doc.pages, err = walkPages(r.Trailer().Key("Root").Key("Pages"), maxPages)
@@ -213,5 +214,6 @@ func (d *pdfDoc) pageWords(i int) (Page, error) {
 		return nil
 	})
 	page.Words = glyphsToWords(pt.glyphs)
+	page.Overprinted = overprints(pt.glyphs)
 	return page, err
 }

@@ -13,6 +13,7 @@ import (
 // font is what the text interpreter needs from a PDF font: how many bytes a code
 // takes, each code's advance width (1/1000 em) and each code's Unicode text.
 type pdfFont struct {
+	name     string // BaseFont as the file names it, subset tag included ("ABCDEF+Arial")
 	twoByte  bool
 	first    int
 	widths   []float64       // simple fonts: widths[code-first]
@@ -55,6 +56,7 @@ func loadFont(fv pdf.Value) *pdfFont {
 	f := &pdfFont{defaultW: 500, scale: 1, cache: make(map[int]string)}
 	subtype := fv.Key("Subtype").Name()
 	base := fv.Key("BaseFont").Name()
+	f.name = base
 	if subtype == "Type0" {
 		f.twoByte = true
 		f.defaultW = 1000

@@ -35,6 +35,7 @@ type pdfGlyph struct {
 	x0, x1 float64 // left and right along the baseline
 	y      float64 // baseline
 	size   float64 // font size on the page
+	font   string  // the font's BaseFont
 }
 
 const (
@@ -283,7 +284,7 @@ func (pt *pdfPageText) show(g *gstate, tm pdfMatrix, s string) pdfMatrix {
 		w0 := f.width(code)
 		if t := f.text(code, raw); t != "" && t != " " {
 			trm := pdfMatrix{g.tfs * g.th, 0, 0, g.tfs, 0, g.trise}.mul(tm).mul(g.ctm).mul(pt.disp)
-			pt.emit(trm, w0, t)
+			pt.emit(trm, w0, t, f.name)
 		}
 		tx := w0/1000*g.tfs + g.tc
 		if step == 1 && raw[0] == ' ' {
@@ -294,7 +295,7 @@ func (pt *pdfPageText) show(g *gstate, tm pdfMatrix, s string) pdfMatrix {
 	return tm
 }
 
-func (pt *pdfPageText) emit(trm pdfMatrix, w0 float64, text string) {
+func (pt *pdfPageText) emit(trm pdfMatrix, w0 float64, text, font string) {
 	if len(pt.glyphs) >= maxGlyphsPerPage {
 		return
 	}
@@ -318,5 +319,5 @@ func (pt *pdfPageText) emit(trm pdfMatrix, w0 float64, text string) {
 	if dx < 0.05*size {
 		dx = 0.5 * size // width unknown: a typical glyph
 	}
-	pt.glyphs = append(pt.glyphs, pdfGlyph{text: text, x0: ox, x1: ox + dx, y: oy, size: size})
+	pt.glyphs = append(pt.glyphs, pdfGlyph{text: text, x0: ox, x1: ox + dx, y: oy, size: size, font: font})
 }

@@ -88,6 +88,9 @@ type Word struct {
 	BBox       BBox
 	FontSize   float64 // points; 0 when unknown
 	Confidence float64 // 0..1; 1 for the text layer
+	// Font is the text layer's font (its BaseFont, subset tag included) of the word's
+	// first glyph; "" from OCR.
+	Font string
 }
 
 // Page is one page's words in reading coordinates (points, top-left origin, rotation applied).
@@ -99,4 +102,7 @@ type Page struct {
 	EXIF          int     // EXIF orientation applied before reading (images); 0 or 1: none
 	Rotate        int     // clockwise degrees OCR turned the page to read it upright
 	Skew          float64 // degrees OCR levelled it by, after Rotate
+	// Overprinted are the places where the text layer draws different letters over
+	// each other (text layer only): what a retyped value over a covered one leaves.
+	Overprinted []BBox
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // glyphsToWords rebuilds words from the glyphs of one page. PDF producers draw text in
@@ -55,7 +56,7 @@ func appendLineWords(words []Word, line []pdfGlyph) []Word {
 		}
 		text := strings.TrimSpace(b.String())
 		if text != "" {
-			words = append(words, Word{Text: text, BBox: BBox{x0, top, x1, bottom}, FontSize: size, Confidence: 1})
+			words = append(words, Word{Text: text, BBox: BBox{x0, top, x1, bottom}, FontSize: size, Confidence: 1, Font: cur[0].font})
 		}
 		cur = cur[:0]
 	}
@@ -80,4 +81,73 @@ func appendLineWords(words []Word, line []pdfGlyph) []Word {
 	}
 	flush()
 	return words
+}
+
+// maxOverprints bounds what overprints reports on one page.
+const maxOverprints = 50
+
+// overprints finds letters and digits drawn over different letters or digits of a
+// similar size on one line: a value typed over a covered one leaves both in the text
+// layer. Fake bold and shadows draw the same glyph twice and are not counted. Lines
+// are grouped as glyphsToWords groups them (gs is sorted here the same way).
+func overprints(gs []pdfGlyph) []BBox {
+	sort.SliceStable(gs, func(i, j int) bool {
+		if math.Abs(gs[i].y-gs[j].y) > 0.01 {
+			return gs[i].y < gs[j].y
+		}
+		return gs[i].x0 < gs[j].x0
+	})
+	var out []BBox
+	start := 0
+	for i := 1; i <= len(gs) && len(out) < maxOverprints; i++ {
+		if i < len(gs) && gs[i].y-gs[start].y <= 0.3*math.Min(gs[i].size, gs[start].size) {
+			continue
+		}
+		line := append([]pdfGlyph(nil), gs[start:i]...)
+		sort.SliceStable(line, func(a, b int) bool { return line[a].x0 < line[b].x0 })
+		out = appendOverprints(out, line)
+		start = i
+	}
+	return out
+}
+
+// appendOverprints adds the overprinted runs of one line (sorted left to right).
+func appendOverprints(out []BBox, line []pdfGlyph) []BBox {
+	for i, a := range line {
+		if len(out) >= maxOverprints {
+			break
+		}
+		if !isAlnumGlyph(a.text) {
+			continue
+		}
+		for _, b := range line[i+1:] {
+			if b.x0 >= a.x1 {
+				break
+			}
+			if b.text == a.text || !isAlnumGlyph(b.text) || math.Max(a.size, b.size) > 1.3*math.Min(a.size, b.size) {
+				continue
+			}
+			overlap := math.Min(a.x1, b.x1) - math.Max(a.x0, b.x0)
+			if overlap < 0.5*math.Min(a.x1-a.x0, b.x1-b.x0) {
+				continue
+			}
+			box := BBox{math.Min(a.x0, b.x0), a.y - 0.8*a.size, math.Max(a.x1, b.x1), a.y + 0.2*a.size}
+			if n := len(out); n > 0 && math.Abs(out[n-1][3]-box[3]) < 0.3*a.size && box[0] <= out[n-1][2]+a.size {
+				out[n-1][2] = math.Max(out[n-1][2], box[2]) // one run of overprinted letters
+			} else {
+				out = append(out, box)
+			}
+			break
+		}
+	}
+	return out
+}
+
+func isAlnumGlyph(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return s != ""
 }

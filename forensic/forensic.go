@@ -21,7 +21,6 @@ const (
 	KindMixedSubsets      = "font_subsets_mixed"      // weak: two subsets of one font on one page
 	KindFieldFont         = "field_font_run"          // a field value in a font nothing else on its page uses
 	KindOverlappingText   = "overlapping_text"        // different text drawn at the same place
-	KindMissingGlyph      = "glyph_not_in_font"       // text drawn with a code the embedded subset lacks
 	KindRenderMismatch    = "render_mismatch"         // the rendered page does not show the text layer's value
 	KindImageEditor       = "image_editor"            // an image editor's tag in EXIF, PNG text or XMP
 )
@@ -81,9 +80,10 @@ func (r Report) Summary() string {
 
 // Options bound an inspection.
 type Options struct {
-	// OCR, when set, lets Inspect render pages and compare them with the text layer
-	// once another signal fired. Nil: no render comparison (a note says so).
-	OCR *extract.OCR
+	// Extractor reads the text layer within its limits, and its OCR engine (when it
+	// has one) renders pages to compare with the text layer once another signal
+	// fired. Nil: a default extractor without OCR.
+	Extractor *extract.Extractor
 	// MaxRenderPages bounds the pages rendered; 0 = 2.
 	MaxRenderPages int
 }
@@ -100,7 +100,7 @@ func Inspect(ctx context.Context, data []byte, ex *extract.Extraction, opts Opti
 		r.Signals = append(r.Signals, imageSignals(data)...)
 	}
 	for i := range r.Signals {
-		r.Signals[i].Weak = weakKinds[r.Signals[i].Kind]
+		r.Signals[i].Weak = r.Signals[i].Weak || weakKinds[r.Signals[i].Kind]
 	}
 	sort.SliceStable(r.Signals, func(i, j int) bool {
 		if r.Signals[i].Weak != r.Signals[j].Weak {
@@ -124,15 +124,20 @@ func isPDF(data []byte) bool {
 
 func inspectPDF(ctx context.Context, data []byte, ex *extract.Extraction, opts Options, r *Report) {
 	r.Signals = append(r.Signals, revisionSignals(data)...)
-	doc, err := openPDF(data)
+	exr := opts.Extractor
+	if exr == nil {
+		exr = extract.New(extract.Options{})
+	}
+	tl, err := exr.TextLayer(ctx, data)
 	if err != nil {
-		r.Notes = append(r.Notes, "the file structure could not be read for metadata and fonts: "+err.Error())
+		r.Notes = append(r.Notes, "the metadata and fonts were not examined: "+err.Error())
 		return
 	}
-	r.Signals = append(r.Signals, doc.metadataSignals()...)
-	r.Signals = append(r.Signals, doc.fontSignals(fieldTargets(ex))...)
+	targets := fieldTargets(ex)
+	r.Signals = append(r.Signals, metadataSignals(tl.Info)...)
+	r.Signals = append(r.Signals, fontSignals(tl.Pages, targets)...)
 	if r.Suspected() {
-		renderCompare(ctx, data, ex, opts, r)
+		renderCompare(ctx, data, exr, tl.Pages, targets, opts.MaxRenderPages, r)
 	}
 }
 
@@ -141,6 +146,7 @@ type target struct {
 	field string
 	value string
 	page  int
+	bbox  extract.BBox
 }
 
 // fieldTargets are the values a fraudster retypes: the account number and the names.
@@ -151,7 +157,7 @@ func fieldTargets(ex *extract.Extraction) []target {
 	var out []target
 	add := func(name string, f *extract.Field[string]) {
 		if f != nil && f.Source == extract.SourceText && len([]rune(strings.TrimSpace(f.Value))) >= 4 {
-			out = append(out, target{name, strings.TrimSpace(f.Value), f.Page})
+			out = append(out, target{name, strings.TrimSpace(f.Value), f.Page, f.BBox})
 		}
 	}
 	add("account_number", ex.Fields.AccountNumber)

@@ -61,7 +61,9 @@ type updateContent struct {
 	producers []string // Producer strings in the update's Info dictionary
 }
 
-func classifyUpdate(section []byte) updateContent {
+// classifyUpdate reads one update's objects; before is the file up to the update, where
+// a replaced object's previous version is.
+func classifyUpdate(before, section []byte) updateContent {
 	var u updateContent
 	locs := objHeader.FindAllSubmatchIndex(section, -1)
 	for n, loc := range locs {
@@ -89,6 +91,8 @@ func classifyUpdate(section []byte) updateContent {
 			u.benign = append(u.benign, "an annotation (object "+id+")")
 		case typ == "Catalog" || typ == "Pages" || typ == "Metadata" || bytes.Contains(dict, []byte("/AcroForm")):
 			u.benign = append(u.benign, "the document catalog (object "+id+")")
+		case typ == "Page" && !pageDrawingChanged(before, id, dict):
+			u.benign = append(u.benign, "the page object "+id+" (its drawing unchanged)")
 		case typ == "Page":
 			u.content = append(u.content, "the page object "+id)
 		case typ == "Font" || typ == "FontDescriptor" || bytes.Contains(dict, []byte("/FontFile")):
@@ -117,6 +121,68 @@ func classifyUpdate(section []byte) updateContent {
 	return u
 }
 
+var (
+	contentsOf  = regexp.MustCompile(`/Contents\s*(\d+\s+\d+\s+R|\[[^\]]*\])`)
+	resourcesOf = regexp.MustCompile(`/Resources\s*(\d+\s+\d+\s+R)`)
+)
+
+// pageDrawingChanged says whether a page object's new version draws differently from
+// its previous one: other /Contents, or other resources (a new font or image). An
+// update that only adds /Annots to a page leaves both as they were. A page with no
+// previous version found, or with direct resources (not compared), counts as changed.
+func pageDrawingChanged(before []byte, id string, dict []byte) bool {
+	re := regexp.MustCompile(`(?:^|\s)` + id + `\s+\d+\s+obj\b`)
+	locs := re.FindAllIndex(before, -1)
+	if locs == nil {
+		return true
+	}
+	prev := before[locs[len(locs)-1][1]:]
+	if e := bytes.Index(prev, []byte("endobj")); e >= 0 {
+		prev = prev[:e]
+	}
+	if bytes.Contains(dict, []byte("/Resources <<")) || bytes.Contains(dict, []byte("/Resources<<")) {
+		return !bytes.Equal(firstRaw(contentsOf, prev), firstRaw(contentsOf, dict)) ||
+			!bytes.Equal(resourceDict(prev), resourceDict(dict))
+	}
+	return !bytes.Equal(firstRaw(contentsOf, prev), firstRaw(contentsOf, dict)) ||
+		!bytes.Equal(firstRaw(resourcesOf, prev), firstRaw(resourcesOf, dict))
+}
+
+func firstRaw(re *regexp.Regexp, b []byte) []byte {
+	if m := re.FindSubmatch(b); m != nil {
+		return bytes.Join(bytes.Fields(m[1]), []byte(" "))
+	}
+	return nil
+}
+
+// resourceDict is a page's direct /Resources dictionary, whitespace normalized.
+func resourceDict(d []byte) []byte {
+	i := bytes.Index(d, []byte("/Resources"))
+	if i < 0 {
+		return nil
+	}
+	rest := d[i+len("/Resources"):]
+	j := bytes.Index(rest, []byte("<<"))
+	if j < 0 {
+		return nil
+	}
+	depth := 0
+	for k := j; k+1 < len(rest); k++ {
+		switch {
+		case rest[k] == '<' && rest[k+1] == '<':
+			depth++
+			k++
+		case rest[k] == '>' && rest[k+1] == '>':
+			depth--
+			k++
+			if depth == 0 {
+				return bytes.Join(bytes.Fields(rest[j:k+1]), []byte(" "))
+			}
+		}
+	}
+	return nil
+}
+
 func firstGroup(re *regexp.Regexp, b []byte) string {
 	if m := re.FindSubmatch(b); m != nil {
 		return string(m[1])
@@ -132,7 +198,7 @@ func revisionSignals(data []byte) []Signal {
 	}
 	var out []Signal
 	for i, rev := range revs[1:] {
-		u := classifyUpdate(data[rev.start:rev.end])
+		u := classifyUpdate(data[:rev.start], data[rev.start:rev.end])
 		if u.objects == 0 {
 			continue // an empty section: a repeated trailer, nothing changed
 		}
