@@ -1,11 +1,13 @@
 package check
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/portdocs/portdocs/extract"
+	"github.com/portdocs/portdocs/forensic"
 	"github.com/portdocs/portdocs/port"
 )
 
@@ -25,6 +27,7 @@ const (
 	FieldBillingAddress = "billing_address"
 	FieldBillDate       = "bill_date"
 	FieldNumbers        = "numbers"
+	FieldDocument       = "document" // the bill file itself (flags about the document, not a field)
 )
 
 // Flag codes beyond the comparison codes of package port.
@@ -36,6 +39,7 @@ const (
 	CodeServiceAddressSubmitted = "SERVICE_ADDRESS_SUBMITTED"
 	CodeLowConfidence           = "LOW_CONFIDENCE"
 	CodeBillDateInvalid         = "BILL_DATE_INVALID"
+	CodeAlteredDocument         = "ALTERED_DOCUMENT_SUSPECTED"
 )
 
 // MaxBillAge is how old a bill may be, counted from its date to the check.
@@ -54,6 +58,10 @@ type Check struct {
 	// PageViews is how each page of the bill was read (see extract.PageView): the
 	// reviewer's page draws the stored bill under the boxes with it.
 	PageViews []extract.PageView `json:"page_views,omitempty"`
+	// Document is what the bill file itself shows about its history (package forensic):
+	// signals of an alteration with their evidence, for a reviewer. Absent when only
+	// the extraction was checked (Run).
+	Document *forensic.Report `json:"document,omitempty"`
 }
 
 // Field is the verdict on one field. Submitted and OnBill are strings, or port.Address
@@ -134,6 +142,22 @@ func Run(req port.Request, ex *extract.Extraction, now time.Time) Check {
 		r.c.Verdict = VerdictFlagged
 	}
 	return r.c
+}
+
+// Bill is Run on a bill's bytes: it also examines the file itself for signs that it
+// was altered after its producer wrote it (forensic.Inspect, bounded by opts), records
+// the signals in Document, and flags ALTERED_DOCUMENT_SUSPECTED for a reviewer when
+// they amount to a suspicion. It never accuses: the flag's message is the evidence.
+func Bill(ctx context.Context, req port.Request, ex *extract.Extraction, data []byte, now time.Time, opts forensic.Options) Check {
+	c := Run(req, ex, now)
+	rep := forensic.Inspect(ctx, data, ex, opts)
+	c.Document = &rep
+	if rep.Suspected() {
+		c.Flags = append(c.Flags, Flag{Code: CodeAlteredDocument, Field: FieldDocument,
+			Message: "the bill may have been altered after it was issued; compare it with a copy from the carrier: " + rep.Summary()})
+		c.Verdict = VerdictFlagged
+	}
+	return c
 }
 
 // compareString records the comparison of a string field and flags it as needed. It returns

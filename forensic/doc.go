@@ -12,9 +12,9 @@
 //   - the metadata: Producer and Creator against the XMP packet, a PDF editor or a
 //     rewriting library named after a document generator, a modification date and
 //     file identifier that changed after creation;
-//   - the fonts: two subsets of one font on a page, a field value (account number,
-//     billing or business name) drawn in a font nothing else on its page uses, text
-//     drawn over other text, and glyphs the embedded subset does not contain;
+//   - the text layer (read by package extract, within its limits): two subsets of one
+//     font on a page, a field value (account number, billing or business name) drawn
+//     in a font nothing else on its page uses, and letters drawn over other letters;
 //   - for images: the EXIF, PNG text and XMP tags an image editor writes;
 //   - only when one of those fired, and for at most a few pages: the page rendered
 //     and read by OCR, compared with what the text layer says.

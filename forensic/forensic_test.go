@@ -137,7 +137,7 @@ var (
 func testOCR(t *testing.T) *extract.OCR {
 	t.Helper()
 	testenv.LookTool(t, "tesseract")
-	ocrOnce.Do(func() { ocr, ocrErr = extract.NewOCR(extract.OCROptions{Workers: 1, QueueLen: 4}) })
+	ocrOnce.Do(func() { ocr, ocrErr = extract.NewOCR(extract.OCROptions{Workers: 2, QueueLen: 4}) })
 	if ocrErr != nil {
 		t.Fatalf("NewOCR: %v", ocrErr)
 	}
@@ -150,35 +150,39 @@ func testOCR(t *testing.T) *extract.OCR {
 func TestRenderComparison(t *testing.T) {
 	exr := extract.New(extract.Options{OCR: testOCR(t)})
 	ctx := context.Background()
-
-	data, err := os.ReadFile("../fixtures/altered/incremental-name-libreoffice/bill.pdf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ex, err := exr.Extract(ctx, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := Inspect(ctx, data, ex, Options{Extractor: exr})
-	if !slices.Equal(r.Rendered, []int{1}) || !slices.Contains(kinds(r), KindRenderMismatch) {
-		t.Errorf("rendered %v, signals %v; want page 1 rendered and a render_mismatch", r.Rendered, kinds(r))
-	}
-
-	clean, err := os.ReadFile("../fixtures/bills/06-spectrum-business/bill.pdf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var golden extract.Extraction
-	readJSON(t, "../fixtures/bills/06-spectrum-business/golden.json", &golden)
-	tl, err := exr.TextLayer(ctx, clean)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cr Report
-	renderCompare(ctx, clean, exr, tl.Pages, fieldTargets(&golden), 2, &cr)
-	if len(cr.Rendered) == 0 || len(cr.Signals) != 0 {
-		t.Errorf("genuine bill: rendered %v, signals %+v; want rendered and no signal", cr.Rendered, cr.Signals)
-	}
+	t.Run("altered", func(t *testing.T) {
+		t.Parallel()
+		data, err := os.ReadFile("../fixtures/altered/incremental-name-libreoffice/bill.pdf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, err := exr.Extract(ctx, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Inspect(ctx, data, ex, Options{Extractor: exr})
+		if !slices.Equal(r.Rendered, []int{1}) || !slices.Contains(kinds(r), KindRenderMismatch) {
+			t.Errorf("rendered %v, signals %v; want page 1 rendered and a render_mismatch", r.Rendered, kinds(r))
+		}
+	})
+	t.Run("genuine", func(t *testing.T) {
+		t.Parallel()
+		clean, err := os.ReadFile("../fixtures/bills/06-spectrum-business/bill.pdf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var golden extract.Extraction
+		readJSON(t, "../fixtures/bills/06-spectrum-business/golden.json", &golden)
+		tl, err := exr.TextLayer(ctx, clean)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r Report
+		renderCompare(ctx, clean, exr, tl.Pages, fieldTargets(&golden), 2, &r)
+		if len(r.Rendered) == 0 || len(r.Signals) != 0 {
+			t.Errorf("genuine bill: rendered %v, signals %+v; want rendered and no signal", r.Rendered, r.Signals)
+		}
+	})
 }
 
 // Broken and truncated files never panic and say what was not examined.

@@ -69,7 +69,7 @@ func (s *Server) acceptBill(ctx context.Context, id, actor string, data []byte, 
 		return nil, nil, nil, err
 	}
 	now := s.now().UTC()
-	raw, err := s.cfg.Check(ctx, req, ex, now)
+	raw, err := s.cfg.Check(ctx, req, ex, data, now)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("check: %w", err)
 	}

@@ -124,7 +124,7 @@ func startBrowserServer(t *testing.T, now time.Time) *browserServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checker := func(_ context.Context, req port.Request, ex *extract.Extraction, now time.Time) (json.RawMessage, error) {
+	checker := func(_ context.Context, req port.Request, ex *extract.Extraction, _ []byte, now time.Time) (json.RawMessage, error) {
 		return json.Marshal(check.Run(req, ex, now))
 	}
 	skew := new(atomic.Int64)

@@ -29,10 +29,11 @@ type Extractor interface {
 	Extract(ctx context.Context, data []byte) (*extract.Extraction, error)
 }
 
-// Checker compares a request with an extraction and returns the Check (CONTRACT §3)
-// as JSON. The server stores and returns the JSON as it is and reads only the verdict
-// and the flag codes from it, so it does not depend on the check package's types.
-type Checker func(ctx context.Context, req port.Request, ex *extract.Extraction, now time.Time) (json.RawMessage, error)
+// Checker compares a request with a bill (its bytes and their extraction) and returns
+// the Check (CONTRACT §3) as JSON. The server stores and returns the JSON as it is and
+// reads only the verdict and the flag codes from it, so it does not depend on the check
+// package's types.
+type Checker func(ctx context.Context, req port.Request, ex *extract.Extraction, bill []byte, now time.Time) (json.RawMessage, error)
 
 // Sealer seals a signed LOA with a PKCS#7 signature (*loa.Sealer).
 type Sealer interface {

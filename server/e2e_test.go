@@ -26,6 +26,7 @@ import (
 
 	"github.com/portdocs/portdocs/check"
 	"github.com/portdocs/portdocs/extract"
+	"github.com/portdocs/portdocs/forensic"
 	"github.com/portdocs/portdocs/internal/testenv"
 	"github.com/portdocs/portdocs/loa"
 	"github.com/portdocs/portdocs/port"
@@ -151,8 +152,8 @@ func runEndToEnd(t *testing.T, store Store, viaSignerPage bool) {
 	srv, err := New(Config{
 		Store:     store,
 		Extractor: extract.New(extract.Options{}),
-		Check: func(_ context.Context, r port.Request, ex *extract.Extraction, now time.Time) (json.RawMessage, error) {
-			return json.Marshal(check.Run(r, ex, now))
+		Check: func(ctx context.Context, r port.Request, ex *extract.Extraction, bill []byte, now time.Time) (json.RawMessage, error) {
+			return json.Marshal(check.Bill(ctx, r, ex, bill, now, forensic.Options{}))
 		},
 		Sealer: sealer, Secrets: box, Mailer: mailer, Webhooks: webhooks,
 		APIKeys: []APIKey{{RoleWizard, wizardKey}, {RoleReviewer, reviewerKey}},

@@ -125,6 +125,17 @@ type reviewCheck struct {
 		Message string `json:"message"`
 	} `json:"flags"`
 	PageViews []extract.PageView `json:"page_views"`
+	// Document: the signals of an alteration the check found in the bill file itself.
+	Document *struct {
+		Signals []struct {
+			Kind     string `json:"kind"`
+			Page     int    `json:"page"`
+			Evidence string `json:"evidence"`
+			Weak     bool   `json:"weak"`
+		} `json:"signals"`
+		Rendered []int    `json:"rendered_pages"`
+		Notes    []string `json:"notes"`
+	} `json:"document"`
 }
 
 type reviewField struct {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portdocs/portdocs/check"
+	"github.com/portdocs/portdocs/forensic"
 	"github.com/portdocs/portdocs/port"
 )
 
@@ -46,11 +47,12 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 		// Problems name fields and codes, never the PIN or the account number.
 		fmt.Fprintf(stderr, "%s: %s: %s: %s\n", *reqPath, p.Severity, p.Field, oneLine(p.Message))
 	}
-	x, err := readBill(ctx, files[0])
+	b, err := readBill(ctx, files[0])
 	if err != nil {
 		return err
 	}
-	c := check.Run(req, x, now)
+	defer b.close()
+	c := check.Bill(ctx, req, b.x, b.data, now, forensic.Options{Extractor: b.ex})
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

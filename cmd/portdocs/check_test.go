@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portdocs/portdocs/internal/fixtures"
+	"github.com/portdocs/portdocs/internal/testenv"
 )
 
 // checkOutput is the part of a Check the command test reads.
@@ -130,5 +131,36 @@ func TestCheckCommandErrors(t *testing.T) {
 				t.Errorf("error %q; want one line containing %q", msg, tc.want)
 			}
 		})
+	}
+}
+
+// A bill whose billing name was retyped over the original (fixtures/altered) is checked
+// against the genuine bill's request: the CLI flags the document for a reviewer with the
+// evidence and renders the page to compare (the OCR engine starts for it).
+func TestCheckCommandFlagsAlteredBill(t *testing.T) {
+	testenv.LookTool(t, "tesseract")
+	root := filepath.Join("..", "..", "fixtures")
+	req := filepath.Join(root, "bills", "06-spectrum-business", fixtures.RequestFile)
+	stdout, stderr, err := runCmd(t, "check", "--request", req, "--now", "2026-10-13",
+		filepath.Join(root, "altered", "pdftk-name-libreoffice", "bill.pdf"))
+	if err != nil {
+		t.Fatalf("error %v; stderr %s", err, stderr)
+	}
+	var c struct {
+		checkOutput
+		Document struct {
+			Signals  []struct{ Kind string } `json:"signals"`
+			Rendered []int                   `json:"rendered_pages"`
+		} `json:"document"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &c); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range c.Flags {
+		found = found || f.Code == "ALTERED_DOCUMENT_SUSPECTED" && f.Field == "document"
+	}
+	if c.Verdict != "flagged" || !found || len(c.Document.Signals) == 0 || len(c.Document.Rendered) == 0 {
+		t.Errorf("verdict %s, flags %+v, document %+v; want ALTERED_DOCUMENT_SUSPECTED with signals and a rendered page", c.Verdict, c.Flags, c.Document)
 	}
 }

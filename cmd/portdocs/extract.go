@@ -26,33 +26,45 @@ func runExtract(ctx context.Context, args []string, getenv func(string) string, 
 		flags.Usage()
 		return errUsageShown
 	}
-	x, err := readBill(ctx, flags.Arg(0))
+	b, err := readBill(ctx, flags.Arg(0))
 	if err != nil {
 		return err
 	}
+	defer b.close()
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // "AT&T" stays readable
-	return enc.Encode(x)
+	return enc.Encode(b.x)
 }
+
+// billFile is one bill file as read: its bytes, their extraction, and the extractor
+// (with the OCR engine it may have started); close releases the engine.
+type billFile struct {
+	data []byte
+	x    *extract.Extraction
+	ex   *extract.Extractor
+}
+
+func (b *billFile) close() { b.ex.Close() }
 
 // readBill reads and extracts one bill file; its error is the one line the user sees.
 // OCR starts only when a page or an image needs it, and is skipped (with warnings for
 // scanned pages) when Tesseract cannot be started.
-func readBill(ctx context.Context, name string) (*extract.Extraction, error) {
+func readBill(ctx context.Context, name string) (*billFile, error) {
 	ex := extract.New(extract.Options{StartOCR: func() (*extract.OCR, error) {
 		return extract.NewOCR(extract.OCROptions{})
 	}})
-	defer ex.Close()
 	data, err := readFileLimited(name, ex.MaxBytes())
 	if err != nil {
+		ex.Close()
 		return nil, fmt.Errorf("%s: %s", name, billErrorMessage(err))
 	}
 	x, err := ex.Extract(ctx, data)
 	if err != nil {
+		ex.Close()
 		return nil, fmt.Errorf("%s: %s", name, billErrorMessage(err))
 	}
-	return x, nil
+	return &billFile{data: data, x: x, ex: ex}, nil
 }
 
 // readFileLimited reads a file but never more than max bytes: a 100 MB upload is

@@ -18,6 +18,7 @@ import (
 
 	"github.com/portdocs/portdocs/check"
 	"github.com/portdocs/portdocs/extract"
+	"github.com/portdocs/portdocs/forensic"
 	"github.com/portdocs/portdocs/loa"
 	"github.com/portdocs/portdocs/port"
 	"github.com/portdocs/portdocs/server"
@@ -230,11 +231,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if st.webhookURL != "" {
 		hooks = server.NewWebhooks(server.WebhookConfig{URL: st.webhookURL, Secret: st.webhookSecret, Logger: logger})
 	}
+	extractor := extract.New(extract.Options{MaxBytes: st.maxUpload, OCR: ocr})
 	srv, err := server.New(server.Config{
 		Store:     store,
-		Extractor: extract.New(extract.Options{MaxBytes: st.maxUpload, OCR: ocr}),
-		Check: func(_ context.Context, req port.Request, ex *extract.Extraction, now time.Time) (json.RawMessage, error) {
-			return json.Marshal(check.Run(req, ex, now))
+		Extractor: extractor,
+		Check: func(ctx context.Context, req port.Request, ex *extract.Extraction, bill []byte, now time.Time) (json.RawMessage, error) {
+			return json.Marshal(check.Bill(ctx, req, ex, bill, now, forensic.Options{Extractor: extractor}))
 		},
 		Sealer: sealer, Secrets: box, Mailer: mailer, NotifyEmail: st.notifyEmail,
 		APIKeys: st.apiKeys, BaseURL: st.baseURL,
