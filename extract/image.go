@@ -342,33 +342,53 @@ func jpegMeta(data []byte) (info jpegInfo) {
 }
 
 func exifOrientation(t []byte) int {
-	if len(t) < 8 {
-		return 0
+	if bo, typ, v, ok := EXIFEntry(t, 0x0112); ok && typ == 3 && len(v) >= 2 {
+		return int(bo.Uint16(v))
 	}
-	var bo binary.ByteOrder
+	return 0
+}
+
+// EXIFEntry finds tag in the first IFD of a TIFF structure t (an EXIF APP1 payload
+// after "Exif\0\0", or a TIFF file) and returns the byte order, the field type and the
+// value's bytes: the entry's own 4 bytes when the value fits, else the bytes it points
+// at (at most 64 KB). ok is false when t is not TIFF or has no such entry in bounds.
+func EXIFEntry(t []byte, tag uint16) (bo binary.ByteOrder, typ uint16, value []byte, ok bool) {
+	if len(t) < 8 {
+		return nil, 0, nil, false
+	}
 	switch string(t[:2]) {
 	case "II":
 		bo = binary.LittleEndian
 	case "MM":
 		bo = binary.BigEndian
 	default:
-		return 0
+		return nil, 0, nil, false
 	}
 	off := int(bo.Uint32(t[4:]))
 	if off < 8 || off+2 > len(t) {
-		return 0
+		return nil, 0, nil, false
 	}
 	n := int(bo.Uint16(t[off:]))
 	for i := 0; i < n; i++ {
 		e := off + 2 + 12*i
 		if e+12 > len(t) {
-			return 0
+			return nil, 0, nil, false
 		}
-		if bo.Uint16(t[e:]) == 0x0112 && bo.Uint16(t[e+2:]) == 3 {
-			return int(bo.Uint16(t[e+8:]))
+		if bo.Uint16(t[e:]) != tag {
+			continue
 		}
+		typ = bo.Uint16(t[e+2:])
+		size := int(bo.Uint32(t[e+4:])) * map[uint16]int{1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8}[typ]
+		if size <= 4 {
+			return bo, typ, t[e+8 : e+12], true
+		}
+		p := int(bo.Uint32(t[e+8:]))
+		if size > 64<<10 || p < 0 || p+size > len(t) {
+			return nil, 0, nil, false
+		}
+		return bo, typ, t[p : p+size], true
 	}
-	return 0
+	return nil, 0, nil, false
 }
 
 // toGray converts any decoded image to 8-bit gray, compositing transparency on white

@@ -12,16 +12,20 @@ import (
 // glyph alone), so words come from geometry: glyphs on one baseline, sorted left to
 // right, join while the gap between them is small next to the font size.
 func glyphsToWords(gs []pdfGlyph) []Word {
-	if len(gs) == 0 {
-		return nil
-	}
+	var words []Word
+	eachLine(gs, func(line []pdfGlyph) { words = appendLineWords(words, line) })
+	return words
+}
+
+// eachLine sorts gs by baseline and calls fn with each line's glyphs, left to right:
+// glyphs whose baselines lie within a third of the font size of the line's first.
+func eachLine(gs []pdfGlyph, fn func(line []pdfGlyph)) {
 	sort.SliceStable(gs, func(i, j int) bool {
 		if math.Abs(gs[i].y-gs[j].y) > 0.01 {
 			return gs[i].y < gs[j].y
 		}
 		return gs[i].x0 < gs[j].x0
 	})
-	var words []Word
 	start := 0
 	for i := 1; i <= len(gs); i++ {
 		if i < len(gs) {
@@ -32,10 +36,9 @@ func glyphsToWords(gs []pdfGlyph) []Word {
 		}
 		line := gs[start:i]
 		sort.SliceStable(line, func(a, b int) bool { return line[a].x0 < line[b].x0 })
-		words = appendLineWords(words, line)
+		fn(line)
 		start = i
 	}
-	return words
 }
 
 func appendLineWords(words []Word, line []pdfGlyph) []Word {
@@ -88,26 +91,10 @@ const maxOverprints = 50
 
 // overprints finds letters and digits drawn over different letters or digits of a
 // similar size on one line: a value typed over a covered one leaves both in the text
-// layer. Fake bold and shadows draw the same glyph twice and are not counted. Lines
-// are grouped as glyphsToWords groups them (gs is sorted here the same way).
+// layer. Fake bold and shadows draw the same glyph twice and are not counted.
 func overprints(gs []pdfGlyph) []BBox {
-	sort.SliceStable(gs, func(i, j int) bool {
-		if math.Abs(gs[i].y-gs[j].y) > 0.01 {
-			return gs[i].y < gs[j].y
-		}
-		return gs[i].x0 < gs[j].x0
-	})
 	var out []BBox
-	start := 0
-	for i := 1; i <= len(gs) && len(out) < maxOverprints; i++ {
-		if i < len(gs) && gs[i].y-gs[start].y <= 0.3*math.Min(gs[i].size, gs[start].size) {
-			continue
-		}
-		line := append([]pdfGlyph(nil), gs[start:i]...)
-		sort.SliceStable(line, func(a, b int) bool { return line[a].x0 < line[b].x0 })
-		out = appendOverprints(out, line)
-		start = i
-	}
+	eachLine(gs, func(line []pdfGlyph) { out = appendOverprints(out, line) })
 	return out
 }
 

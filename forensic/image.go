@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"regexp"
+
+	"github.com/portdocs/portdocs/extract"
 )
 
 // imageSignals reads the tags an image editor writes: EXIF Software (JPEG APP1, TIFF
@@ -63,38 +65,7 @@ func jpegTags(data []byte) []string {
 
 // exifSoftware reads the Software tag (0x0131) of a TIFF structure's first IFD.
 func exifSoftware(t []byte) []string {
-	if len(t) < 8 {
-		return nil
-	}
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return nil
-	}
-	ifd := int(bo.Uint32(t[4:]))
-	if ifd < 8 || ifd+2 > len(t) {
-		return nil
-	}
-	count := int(bo.Uint16(t[ifd:]))
-	for k := 0; k < count && k < 512; k++ {
-		e := ifd + 2 + 12*k
-		if e+12 > len(t) {
-			break
-		}
-		if bo.Uint16(t[e:]) != 0x0131 || bo.Uint16(t[e+2:]) != 2 {
-			continue
-		}
-		n := int(bo.Uint32(t[e+4:]))
-		var v []byte
-		if n <= 4 {
-			v = t[e+8 : e+8+n]
-		} else if off := int(bo.Uint32(t[e+8:])); off >= 0 && n <= 1024 && off+n <= len(t) {
-			v = t[off : off+n]
-		}
+	if _, typ, v, ok := extract.EXIFEntry(t, 0x0131); ok && typ == 2 {
 		return []string{string(bytes.TrimRight(v, "\x00 "))}
 	}
 	return nil
