@@ -301,4 +301,3 @@ func (u *Update) Bytes() []byte {
 	fmt.Fprintf(&b, "trailer\n%s\nstartxref\n%d\n%%%%EOF\n", t, xref)
 	return b.Bytes()
 }
-
