@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/digitorus/pdf"
@@ -42,6 +43,7 @@ type Sealer struct {
 	chain []*x509.Certificate // cert first, then intermediates
 	key   crypto.Signer
 	dev   bool
+	tsa   *tsaRelay // nil: no timestamp authority (the seal's reason says so)
 }
 
 // SealInfo goes into the PDF signature dictionary.
@@ -251,9 +253,35 @@ func (s *Sealer) Seal(pdfBytes []byte, info SealInfo) (out []byte, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("loa: sealing: %w", err)
 	}
+	sealed, err := s.sign(pdfBytes, info)
+	if err != nil {
+		return nil, fmt.Errorf("loa: sealing: %w", err)
+	}
+	if !bytes.Contains(sealed, []byte(fmt.Sprintf("\n%d 0 obj\n<<\n /Type /Sig", sigNum))) {
+		return nil, fmt.Errorf("loa: sealing: the signature is not object %d, which the catalog's /Perms names (has the PDF signing library changed its numbering?)", sigNum)
+	}
+	// The seal is checked as a reader will check it before anyone relies on it (a
+	// file that was already signed is refused here).
+	v, err := Verify(sealed, s.Trust())
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("loa: sealing: the new seal cannot be read back: %w", err)
+	case !v.Valid && strings.HasPrefix(v.Problem, tsProblemPrefix):
+		return nil, fmt.Errorf("loa: sealing: %w: %s", ErrTSAUnavailable, v.Problem)
+	case !v.Valid:
+		return nil, fmt.Errorf("loa: sealing: the new seal does not verify: %s", v.Problem)
+	case s.tsa != nil && v.Timestamp == nil:
+		return nil, fmt.Errorf("loa: sealing: %w: the seal carries none", ErrTSAUnavailable)
+	}
+	return sealed, nil
+}
+
+// sign adds the certification signature (with the authority's timestamp when the
+// sealer has one) as an incremental update.
+func (s *Sealer) sign(pdfBytes []byte, info SealInfo) ([]byte, error) {
 	rdr, err := pdf.NewReader(bytes.NewReader(pdfBytes), int64(len(pdfBytes)))
 	if err != nil {
-		return nil, fmt.Errorf("loa: sealing: cannot read the PDF: %w", err)
+		return nil, fmt.Errorf("cannot read the PDF: %w", err)
 	}
 	if info.Name == "" {
 		info.Name = s.cert.Subject.CommonName
@@ -261,8 +289,16 @@ func (s *Sealer) Seal(pdfBytes []byte, info SealInfo) (out []byte, err error) {
 	if info.Date.IsZero() {
 		info.Date = time.Now()
 	}
+	var tsa sign.TSA
+	sealID := newSealID()
+	if s.tsa != nil {
+		tsa.URL = s.tsa.url(sealID)
+	} else {
+		info.Reason += noTSANote
+	}
 	var buf bytes.Buffer
 	err = sign.Sign(bytes.NewReader(pdfBytes), &buf, rdr, int64(len(pdfBytes)), sign.SignData{
+		TSA: tsa,
 		Signature: sign.SignDataSignature{
 			Info: sign.SignDataSignatureInfo{
 				Name:        info.Name,
@@ -279,11 +315,16 @@ func (s *Sealer) Seal(pdfBytes []byte, info SealInfo) (out []byte, err error) {
 		Certificate:       s.cert,
 		CertificateChains: [][]*x509.Certificate{s.chain},
 	})
-	if err != nil {
-		return nil, fmt.Errorf("loa: sealing: %w", err)
+	if s.tsa != nil {
+		if ferr := s.tsa.takeFailure(sealID); ferr != nil {
+			return nil, fmt.Errorf("%w (%s: %v)", ErrTSAUnavailable, EnvTSAURL, ferr)
+		}
+		if err != nil && strings.Contains(err.Error(), "timestamp") {
+			return nil, fmt.Errorf("%w: %v", ErrTSAUnavailable, err)
+		}
 	}
-	if !bytes.Contains(buf.Bytes(), []byte(fmt.Sprintf("\n%d 0 obj\n<<\n /Type /Sig", sigNum))) {
-		return nil, fmt.Errorf("loa: sealing: the signature is not object %d, which the catalog's /Perms names (has the PDF signing library changed its numbering?)", sigNum)
+	if err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
 }

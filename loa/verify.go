@@ -69,6 +69,11 @@ type Verification struct {
 	Reason     string `json:"reason,omitempty"`
 	// SigningTime is the PKCS#7 signing-time attribute (the sealer's clock).
 	SigningTime time.Time `json:"signing_time"`
+	// Timestamp is the time an RFC 3161 timestamp authority vouched for, when the seal
+	// carries one (it must then be a valid timestamp of this very signature);
+	// TimestampAuthority is that authority's certificate subject.
+	Timestamp          *time.Time `json:"timestamp,omitempty"`
+	TimestampAuthority string     `json:"timestamp_authority,omitempty"`
 	// Trusted: the certificate chains to a root in the system pool. The development
 	// seal never does; integrity is still proven when Valid.
 	Trusted    bool `json:"trusted"`
@@ -102,6 +107,9 @@ var (
 	nameRe          = regexp.MustCompile(`/Name\s*\(((?:\\.|[^\\)])*)\)`)
 	reasonRe        = regexp.MustCompile(`/Reason\s*\(((?:\\.|[^\\)])*)\)`)
 )
+
+// tsProblemPrefix starts the Problem of a seal whose timestamp does not hold.
+const tsProblemPrefix = "the seal's timestamp: "
 
 // signature is one signature dictionary found in the file's bytes.
 type signature struct {
@@ -140,7 +148,7 @@ func Verify(pdfBytes []byte, trust Trust) (v *Verification, err error) {
 	}
 	// The seal described is the first signature: the one portdocs made.
 	seal := sigs[0]
-	v.describe(seal, pdfBytes)
+	tsProblem := v.describe(seal, pdfBytes)
 	v.ServiceSeal = v.Certificate != nil && trust.has(v.Certificate)
 	for i, s := range sigs {
 		n := i + 1
@@ -164,6 +172,9 @@ func Verify(pdfBytes []byte, trust Trust) (v *Verification, err error) {
 	}
 	if end := seal.br[2] + seal.br[3]; end != int64(len(pdfBytes)) {
 		return v.fail(fmt.Sprintf("%d bytes were appended after sealing", int64(len(pdfBytes))-end)), nil
+	}
+	if tsProblem != "" {
+		return v.fail(tsProblemPrefix + tsProblem), nil
 	}
 	if !v.DocMDP {
 		return v.fail("the seal is not a certification signature that forbids changes (no DocMDP transform with /P 1)"), nil
@@ -263,8 +274,9 @@ func revisionEnd(b []byte, off int64) bool {
 	return bytes.HasSuffix(head, []byte("%%EOF")) && int64(len(head))+2 >= off
 }
 
-// describe fills in what the seal says about itself.
-func (v *Verification) describe(s signature, b []byte) {
+// describe fills in what the seal says about itself, and says what is wrong with its
+// timestamp, if it carries one.
+func (v *Verification) describe(s signature, b []byte) (tsProblem string) {
 	if m := nameRe.FindSubmatch(s.dict); m != nil {
 		v.SignerName = pdfLiteral(m[1])
 	}
@@ -287,7 +299,14 @@ func (v *Verification) describe(s signature, b []byte) {
 		}
 	}
 	if s.p7 == nil {
-		return
+		return ""
+	}
+	if ts, ok := timestampOf(s.p7); ok {
+		if ts.problem != "" {
+			tsProblem = ts.problem
+		} else {
+			v.Timestamp, v.TimestampAuthority = &ts.time, ts.authority
+		}
 	}
 	var t time.Time
 	if err := s.p7.UnmarshalSignedAttribute(pkcs7.OIDAttributeSigningTime, &t); err == nil {
@@ -295,7 +314,7 @@ func (v *Verification) describe(s signature, b []byte) {
 	}
 	c := s.p7.GetOnlySigner()
 	if c == nil {
-		return
+		return tsProblem
 	}
 	v.Certificate, v.Signer, v.CertificateSHA256 = c, c.Subject.String(), Fingerprint(c)
 	v.SelfSigned = bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
@@ -305,6 +324,7 @@ func (v *Verification) describe(s signature, b []byte) {
 	}
 	_, verr := c.Verify(x509.VerifyOptions{Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}, CurrentTime: v.SigningTime})
 	v.Trusted = verr == nil
+	return tsProblem
 }
 
 // pdfLiteral undoes a literal string's backslash escapes.

@@ -66,7 +66,7 @@ func TestVerifyRejectsResealedLOA(t *testing.T) {
 		{"re-sealed unchanged", sealed, "is not the service's seal"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			resealed, err := attacker.Seal(c.file, SealInfo{Reason: "port port-1 signed"})
+			resealed, err := attacker.sign(c.file, SealInfo{Reason: "port port-1 signed"}) // as pdfsign or any tool would
 			if err != nil {
 				t.Fatal(err)
 			}

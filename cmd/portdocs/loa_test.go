@@ -180,12 +180,13 @@ func TestVerifyCommand(t *testing.T) {
 	if _, _, err := runCmd(t, "verify", "--fingerprint", loa.Fingerprint(sealer.Certificate()), good); err != nil {
 		t.Errorf("verify --fingerprint: %v", err)
 	}
-	// Re-sealed by another key with the same subject: invalid (issue 17.1).
+	// Sealed by another key with the same subject name: invalid (issue 17.1; the
+	// re-sealed forgeries are in package loa's tests).
 	attacker, err := loa.DevSealer(filepath.Join(dir, "attacker"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	resealed, err := attacker.Seal(tampered, loa.SealInfo{Reason: "test"})
+	resealed, err := attacker.Seal(b, loa.SealInfo{Reason: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,12 @@ func printVerification(w io.Writer, path string, v *loa.Verification) {
 	}
 	fmt.Fprintf(w, "permissions:     %s\n", mdp)
 	if !v.SigningTime.IsZero() {
-		fmt.Fprintf(w, "signing time:    %s\n", v.SigningTime.UTC().Format(time.RFC3339))
+		fmt.Fprintf(w, "signing time:    %s (the sealing service's clock)\n", v.SigningTime.UTC().Format(time.RFC3339))
+	}
+	if v.Timestamp != nil {
+		fmt.Fprintf(w, "timestamp:       %s by %s (RFC 3161)\n", v.Timestamp.UTC().Format(time.RFC3339), v.TimestampAuthority)
+	} else {
+		fmt.Fprintf(w, "timestamp:       none (no timestamp authority; the time rests on the service's clock)\n")
 	}
 	fmt.Fprintf(w, "file sha256:     %s\n", v.FileSHA256)
 	fmt.Fprintf(w, "sealed sha256:   %s\n", v.SignedSHA256)
