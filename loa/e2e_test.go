@@ -81,12 +81,12 @@ func TestSignAndSealEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := Verify(sealed)
+	v, err := Verify(sealed, sealer.Trust())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !v.Valid || v.LOASHA256 != s.LOASHA256 || !v.SelfSigned || v.Trusted {
-		t.Fatalf("Verify(sealed) = %+v; want valid, self-signed, untrusted, LOA hash %s", v, s.LOASHA256)
+		t.Fatalf("Verify(sealed, sealer.Trust()) = %+v; want valid, self-signed, untrusted, LOA hash %s", v, s.LOASHA256)
 	}
 	if !strings.Contains(v.Reason, "port port-123 signed by jose nunez") {
 		t.Errorf("seal reason = %q", v.Reason)
@@ -114,7 +114,7 @@ func TestSignAndSealEndToEnd(t *testing.T) {
 		t.Fatal("no /Title in the PDF to tamper with")
 	}
 	tampered[i+9] ^= 0x01
-	v, err = Verify(tampered)
+	v, err = Verify(tampered, sealer.Trust())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,8 +127,8 @@ func TestSignAndSealEndToEnd(t *testing.T) {
 
 	// Bytes appended after the seal are not covered by it.
 	appended := append(append([]byte(nil), sealed...), []byte("\n% extra\n")...)
-	if v, err := Verify(appended); err != nil || v.Valid {
-		t.Errorf("Verify(appended) = %+v, %v; want invalid", v, err)
+	if v, err := Verify(appended, sealer.Trust()); err != nil || v.Valid {
+		t.Errorf("Verify(appended, sealer.Trust()) = %+v, %v; want invalid", v, err)
 	}
 }
 

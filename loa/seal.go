@@ -15,10 +15,13 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/digitorus/pdf"
 	"github.com/digitorus/pdfsign/sign"
+
+	"github.com/portdocs/portdocs/internal/pdfedit"
 )
 
 // Environment variables naming the seal's certificate and key (PEM files).
@@ -40,6 +43,7 @@ type Sealer struct {
 	chain []*x509.Certificate // cert first, then intermediates
 	key   crypto.Signer
 	dev   bool
+	tsa   *tsaRelay // nil: no timestamp authority (the seal's reason says so)
 }
 
 // SealInfo goes into the PDF signature dictionary.
@@ -53,6 +57,9 @@ type SealInfo struct {
 
 // Certificate is the sealing certificate.
 func (s *Sealer) Certificate() *x509.Certificate { return s.cert }
+
+// Trust is the trust that accepts this sealer's seals and no other (for Verify).
+func (s *Sealer) Trust() Trust { return Trust{Certificates: []*x509.Certificate{s.cert}} }
 
 // Development reports whether this is the self-signed development certificate.
 func (s *Sealer) Development() bool { return s.dev }
@@ -89,39 +96,44 @@ func LoadSealer(certPEMPath, keyPEMPath string) (*Sealer, error) {
 }
 
 func parseSealer(pemBytes []byte) (*Sealer, error) {
-	s := &Sealer{}
+	chain, key, err := parsePEM(pemBytes)
+	if err != nil {
+		return nil, err
+	}
+	if len(chain) == 0 {
+		return nil, errors.New("no CERTIFICATE block found")
+	}
+	if key == nil {
+		return nil, errors.New("no private key block found")
+	}
+	s := &Sealer{cert: chain[0], chain: chain, key: key}
+	if !publicKeysEqual(s.cert.PublicKey, s.key.Public()) {
+		return nil, errors.New("the private key does not belong to the certificate")
+	}
+	return s, nil
+}
+
+// parsePEM reads the certificates (in order) and the private key of PEM data.
+func parsePEM(pemBytes []byte) (chain []*x509.Certificate, key crypto.Signer, err error) {
 	for rest := pemBytes; ; {
 		var b *pem.Block
 		b, rest = pem.Decode(rest)
 		if b == nil {
-			break
+			return chain, key, nil
 		}
 		switch b.Type {
 		case "CERTIFICATE":
 			c, err := x509.ParseCertificate(b.Bytes)
 			if err != nil {
-				return nil, fmt.Errorf("bad certificate: %w", err)
+				return nil, nil, fmt.Errorf("bad certificate: %w", err)
 			}
-			s.chain = append(s.chain, c)
+			chain = append(chain, c)
 		case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
-			k, err := parseKey(b)
-			if err != nil {
-				return nil, err
+			if key, err = parseKey(b); err != nil {
+				return nil, nil, err
 			}
-			s.key = k
 		}
 	}
-	if len(s.chain) == 0 {
-		return nil, errors.New("no CERTIFICATE block found")
-	}
-	if s.key == nil {
-		return nil, errors.New("no private key block found")
-	}
-	s.cert = s.chain[0]
-	if !publicKeysEqual(s.cert.PublicKey, s.key.Public()) {
-		return nil, errors.New("the private key does not belong to the certificate")
-	}
-	return s, nil
 }
 
 func parseKey(b *pem.Block) (crypto.Signer, error) {
@@ -237,9 +249,39 @@ func (s *Sealer) Seal(pdfBytes []byte, info SealInfo) (out []byte, err error) {
 			out, err = nil, fmt.Errorf("loa: sealing failed: %v", r)
 		}
 	}()
+	pdfBytes, sigNum, err := withDocMDP(pdfBytes)
+	if err != nil {
+		return nil, fmt.Errorf("loa: sealing: %w", err)
+	}
+	sealed, err := s.sign(pdfBytes, info)
+	if err != nil {
+		return nil, fmt.Errorf("loa: sealing: %w", err)
+	}
+	if !bytes.Contains(sealed, []byte(fmt.Sprintf("\n%d 0 obj\n<<\n /Type /Sig", sigNum))) {
+		return nil, fmt.Errorf("loa: sealing: the signature is not object %d, which the catalog's /Perms names (has the PDF signing library changed its numbering?)", sigNum)
+	}
+	// The seal is checked as a reader will check it before anyone relies on it (a
+	// file that was already signed is refused here).
+	v, err := Verify(sealed, s.Trust())
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("loa: sealing: the new seal cannot be read back: %w", err)
+	case !v.Valid && strings.HasPrefix(v.Problem, tsProblemPrefix):
+		return nil, fmt.Errorf("loa: sealing: %w: %s", ErrTSAUnavailable, v.Problem)
+	case !v.Valid:
+		return nil, fmt.Errorf("loa: sealing: the new seal does not verify: %s", v.Problem)
+	case s.tsa != nil && v.Timestamp == nil:
+		return nil, fmt.Errorf("loa: sealing: %w: the seal carries none", ErrTSAUnavailable)
+	}
+	return sealed, nil
+}
+
+// sign adds the certification signature (with the authority's timestamp when the
+// sealer has one) as an incremental update.
+func (s *Sealer) sign(pdfBytes []byte, info SealInfo) ([]byte, error) {
 	rdr, err := pdf.NewReader(bytes.NewReader(pdfBytes), int64(len(pdfBytes)))
 	if err != nil {
-		return nil, fmt.Errorf("loa: sealing: cannot read the PDF: %w", err)
+		return nil, fmt.Errorf("cannot read the PDF: %w", err)
 	}
 	if info.Name == "" {
 		info.Name = s.cert.Subject.CommonName
@@ -247,8 +289,16 @@ func (s *Sealer) Seal(pdfBytes []byte, info SealInfo) (out []byte, err error) {
 	if info.Date.IsZero() {
 		info.Date = time.Now()
 	}
+	var tsa sign.TSA
+	sealID := newSealID()
+	if s.tsa != nil {
+		tsa.URL = s.tsa.url(sealID)
+	} else {
+		info.Reason += noTSANote
+	}
 	var buf bytes.Buffer
 	err = sign.Sign(bytes.NewReader(pdfBytes), &buf, rdr, int64(len(pdfBytes)), sign.SignData{
+		TSA: tsa,
 		Signature: sign.SignDataSignature{
 			Info: sign.SignDataSignatureInfo{
 				Name:        info.Name,
@@ -265,8 +315,38 @@ func (s *Sealer) Seal(pdfBytes []byte, info SealInfo) (out []byte, err error) {
 		Certificate:       s.cert,
 		CertificateChains: [][]*x509.Certificate{s.chain},
 	})
+	if s.tsa != nil {
+		if ferr := s.tsa.takeFailure(sealID); ferr != nil {
+			return nil, fmt.Errorf("%w (%s: %v)", ErrTSAUnavailable, EnvTSAURL, ferr)
+		}
+		if err != nil && strings.Contains(err.Error(), "timestamp") {
+			return nil, fmt.Errorf("%w: %v", ErrTSAUnavailable, err)
+		}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("loa: sealing: %w", err)
+		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// withDocMDP names the coming certification signature in the catalog's /Perms
+// (/DocMDP, ISO 32000-1 12.8.4), so that readers enforce its "no changes allowed"
+// permission: an incremental update of the catalog and a new /Perms object, made before
+// signing so that the signature covers it. pdfsign numbers the signature dictionary
+// two past the file's highest object number; Seal checks the number it got.
+func withDocMDP(pdfBytes []byte) ([]byte, int, error) {
+	u, err := pdfedit.NewUpdate(pdfBytes)
+	if err != nil {
+		return nil, 0, err
+	}
+	root, _ := pdfedit.Get(u.Trailer, "Root")
+	rootNum, catalog, err := u.Orig.Deref(root)
+	if err != nil {
+		return nil, 0, fmt.Errorf("the catalog: %w", err)
+	}
+	permsNum := u.Next()
+	sigNum := permsNum + 2
+	u.Add(fmt.Sprintf("<< /DocMDP %d 0 R >>", sigNum))
+	u.Put(rootNum, pdfedit.Set(catalog, "Perms", fmt.Sprintf("%d 0 R", permsNum)))
+	return u.Bytes(), sigNum, nil
 }

@@ -78,7 +78,7 @@ func TestLoadSealerRSA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := Verify(sealed)
+	v, err := Verify(sealed, s.Trust())
 	if err != nil || !v.Valid || v.SelfSigned || !strings.Contains(v.Signer, "Acme Calls Ltd document seal") {
 		t.Fatalf("Verify = %+v, %v", v, err)
 	}
@@ -143,11 +143,11 @@ func TestVerifyRejectsUnsealed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Verify(b); !errors.Is(err, ErrNoSeal) {
+	if _, err := Verify(b, Trust{Fingerprints: []string{"00"}}); !errors.Is(err, ErrNoSeal) {
 		t.Errorf("unsealed LOA: %v; want ErrNoSeal", err)
 	}
 	for _, junk := range [][]byte{nil, []byte("hello"), []byte("%PDF-1.7\n%%EOF"), b[:len(b)/2]} {
-		if v, err := Verify(junk); err == nil {
+		if v, err := Verify(junk, Trust{Fingerprints: []string{"00"}}); err == nil {
 			t.Errorf("Verify(%d junk bytes) = %+v; want an error", len(junk), v)
 		}
 	}

@@ -320,7 +320,7 @@ func runEndToEnd(t *testing.T, store Store, viaSignerPage bool) {
 	if kinds[KindBill].SHA256 != sha256Hex(billPDF) {
 		t.Errorf("stored bill differs from the upload")
 	}
-	ver, err := loa.Verify(files["documents/"+kinds[KindSignedLOA].Name])
+	ver, err := loa.Verify(files["documents/"+kinds[KindSignedLOA].Name], sealer.Trust())
 	if err != nil || !ver.Valid {
 		t.Fatalf("seal: %+v, %v", ver, err)
 	}

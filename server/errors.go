@@ -132,6 +132,10 @@ func classify(err error) *Error {
 		return with(http.StatusUnprocessableEntity, "bad_signature", "signature", "the drawn signature is not a usable PNG image; draw it again or leave it empty")
 	case errors.Is(err, loa.ErrInvalidRequest):
 		return with(http.StatusUnprocessableEntity, "invalid_request", "", firstLine(err))
+	case errors.Is(err, loa.ErrTSAUnavailable):
+		e := with(http.StatusServiceUnavailable, "tsa_unavailable", "", "the timestamp authority did not answer; nothing was signed, retry in a minute")
+		e.RetryAfter = 30
+		return e
 	case errors.Is(err, storage.ErrUnavailable):
 		e := with(http.StatusServiceUnavailable, "storage_unavailable", "", "storage is unavailable; nothing was saved, retry later")
 		e.RetryAfter = 10

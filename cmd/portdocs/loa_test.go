@@ -163,23 +163,48 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	stdout, _, err := runCmd(t, "verify", good)
+	cert := filepath.Join(dir, "seal", "dev-seal.pem")
+	if _, _, err := runCmd(t, "verify", good); err == nil || !strings.Contains(err.Error(), "no seal certificate") {
+		t.Errorf("verify without a seal certificate: %v; want a clear error", err)
+	}
+	stdout, _, err := runCmd(t, "verify", "--cert", cert, good)
 	if err != nil {
 		t.Fatalf("verify sealed: %v", err)
 	}
-	for _, want := range []string{"seal:            valid", "portdocs development seal", "signing time:", "file sha256:", "sealed sha256:", "not trusted (self-signed"} {
+	for _, want := range []string{"seal:            valid", "portdocs development seal", "signing time:", "file sha256:", "sealed sha256:", "not trusted (self-signed",
+		"sealed by:       the service's seal", "permissions:     no changes allowed (DocMDP)\n"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("verify output lacks %q:\n%s", want, stdout)
 		}
 	}
-	stdout, _, err = runCmd(t, "verify", bad)
+	if _, _, err := runCmd(t, "verify", "--fingerprint", loa.Fingerprint(sealer.Certificate()), good); err != nil {
+		t.Errorf("verify --fingerprint: %v", err)
+	}
+	// Sealed by another key with the same subject name: invalid (issue 17.1; the
+	// re-sealed forgeries are in package loa's tests).
+	attacker, err := loa.DevSealer(filepath.Join(dir, "attacker"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resealed, err := attacker.Seal(b, loa.SealInfo{Reason: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := filepath.Join(dir, "forged.pdf")
+	if err := os.WriteFile(forged, resealed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if stdout, _, err := runCmd(t, "verify", "--cert", cert, forged); err == nil || !strings.Contains(stdout, "INVALID") {
+		t.Errorf("verify re-sealed forgery: err %v, stdout:\n%s", err, stdout)
+	}
+	stdout, _, err = runCmd(t, "verify", "--cert", cert, bad)
 	if err == nil || !strings.Contains(err.Error(), "INVALID") || !strings.Contains(stdout, "INVALID") {
 		t.Errorf("verify tampered: err %v, stdout:\n%s", err, stdout)
 	}
-	if _, _, err := runCmd(t, "verify", unsigned); err == nil || !strings.Contains(err.Error(), "no digital signature") {
+	if _, _, err := runCmd(t, "verify", "--cert", cert, unsigned); err == nil || !strings.Contains(err.Error(), "no digital signature") {
 		t.Errorf("verify unsigned: %v", err)
 	}
-	if _, _, err := runCmd(t, "verify", "--json", good); err != nil {
+	if _, _, err := runCmd(t, "verify", "--json", "--cert", cert, good); err != nil {
 		t.Errorf("verify --json: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
@@ -199,6 +200,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if sealer.Development() {
 		logger.Warn("using the self-signed development seal; set PORTDOCS_SEAL_CERT and PORTDOCS_SEAL_KEY in production")
+	}
+	if tsaURL := getenv(loa.EnvTSAURL); tsaURL != "" {
+		if err := sealer.UseTSA(tsaURL, 0); err != nil {
+			return err
+		}
+		defer sealer.Close()
+		shown := tsaURL
+		if u, err := url.Parse(tsaURL); err == nil {
+			shown = u.Redacted()
+		}
+		logger.Info("seals carry RFC 3161 timestamps", slog.String("tsa", shown))
+	} else {
+		logger.Warn("no timestamp authority (PORTDOCS_TSA_URL): seals carry the service's clock and say so")
 	}
 
 	ready := map[string]server.Pinger{}
