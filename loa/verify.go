@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/digitorus/pdf"
 	"github.com/digitorus/pkcs7"
 )
 
@@ -104,8 +105,6 @@ var (
 	permsRe         = regexp.MustCompile(`/Perms\s+(\d+)\s+0\s+R`)
 	docMDPRefRe     = regexp.MustCompile(`/DocMDP\s+(\d+)\s+0\s+R`)
 	docMDPTransform = regexp.MustCompile(`/TransformMethod\s*/DocMDP[\s\S]{0,200}?/P\s+1\b`)
-	nameRe          = regexp.MustCompile(`/Name\s*\(((?:\\.|[^\\)])*)\)`)
-	reasonRe        = regexp.MustCompile(`/Reason\s*\(((?:\\.|[^\\)])*)\)`)
 )
 
 // tsProblemPrefix starts the Problem of a seal whose timestamp does not hold.
@@ -277,11 +276,8 @@ func revisionEnd(b []byte, off int64) bool {
 // describe fills in what the seal says about itself, and says what is wrong with its
 // timestamp, if it carries one.
 func (v *Verification) describe(s signature, b []byte) (tsProblem string) {
-	if m := nameRe.FindSubmatch(s.dict); m != nil {
-		v.SignerName = pdfLiteral(m[1])
-	}
-	if m := reasonRe.FindSubmatch(s.dict); m != nil {
-		v.Reason = pdfLiteral(m[1])
+	if s.obj > 0 {
+		v.SignerName, v.Reason = sigText(b, s.obj)
 	}
 	if m := loaHashInReason.FindStringSubmatch(v.Reason); m != nil {
 		v.LOASHA256 = m[1]
@@ -327,27 +323,22 @@ func (v *Verification) describe(s signature, b []byte) (tsProblem string) {
 	return tsProblem
 }
 
-// pdfLiteral undoes a literal string's backslash escapes.
-func pdfLiteral(b []byte) string {
-	var out []byte
-	for i := 0; i < len(b); i++ {
-		if b[i] == '\\' && i+1 < len(b) {
-			i++
-			switch b[i] {
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			default:
-				out = append(out, b[i])
-			}
-			continue
-		}
-		out = append(out, b[i])
+// sigText reads signature object n's /Name and /Reason through the PDF library (the
+// latest revision's version of that object).
+func sigText(b []byte, n int) (name, reason string) {
+	defer func() { _ = recover() }() // descriptive only: an unreadable file leaves them empty
+	rdr, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return "", ""
 	}
-	return string(out)
+	for _, x := range rdr.Xref() {
+		ptr := x.Ptr()
+		if int(ptr.GetID()) == n {
+			o := rdr.Resolve(x.Ptr(), x.Ptr())
+			return o.Key("Name").Text(), o.Key("Reason").Text()
+		}
+	}
+	return "", ""
 }
 
 func (v *Verification) fail(problem string) *Verification {
