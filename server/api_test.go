@@ -53,7 +53,11 @@ func (sc scenario) run(t *testing.T) {
 		ct := sc.contentType
 		var body io.Reader
 		if sc.rawBody != "" {
-			body = strings.NewReader(sc.rawBody)
+			raw := sc.rawBody
+			for k, v := range vars {
+				raw = strings.ReplaceAll(raw, "{"+k+"}", v)
+			}
+			body = strings.NewReader(raw)
 		}
 		if sc.body != nil {
 			ct, body = sc.body(t)
@@ -98,7 +102,7 @@ func withReviewPort(e *testEnv) map[string]string {
 	if rec := e.uploadBill(id, fakeBill("999999999999")); rec.Code != http.StatusCreated {
 		e.t.Fatalf("bill: %d %s", rec.Code, rec.Body)
 	}
-	return map[string]string{"id": id}
+	return map[string]string{"id": id, "check": getPort(e.t, e, id).LatestCheck}
 }
 
 func billBody(data []byte) func(t *testing.T) (string, io.Reader) {
@@ -224,9 +228,9 @@ func TestAPI(t *testing.T) {
 		{name: "review a draft is 409", setup: withPort, method: "POST", url: "/v1/ports/{id}/review", key: reviewerKey,
 			contentType: "application/json", rawBody: `{"decision":"approve","note":"ok"}`, wantStatus: 409},
 		{name: "review needs a note", setup: withReviewPort, method: "POST", url: "/v1/ports/{id}/review", key: reviewerKey,
-			contentType: "application/json", rawBody: `{"decision":"approve"}`, wantStatus: 422, wantContains: []string{`"field":"note"`}},
+			contentType: "application/json", rawBody: `{"decision":"approve","check":"{check}"}`, wantStatus: 422, wantContains: []string{`"field":"note"`}},
 		{name: "reviewer approves", setup: withReviewPort, method: "POST", url: "/v1/ports/{id}/review", key: reviewerKey,
-			contentType: "application/json", rawBody: `{"decision":"approve","note":"account number confirmed by phone"}`,
+			contentType: "application/json", rawBody: `{"decision":"approve","note":"account number confirmed by phone","check":"{check}"}`,
 			wantStatus: 200, wantContains: []string{`"status":"approved"`},
 			after: func(t *testing.T, e *testEnv, vars map[string]string, _ *httptest.ResponseRecorder) {
 				rec := e.do("GET", "/v1/ports/"+vars["id"]+"/notes", reviewerKey, "", nil)

@@ -264,8 +264,10 @@ func runEndToEnd(t *testing.T, store Store, viaSignerPage bool) {
 	}
 
 	// 5. The reviewer approves.
+	var inReview portView
+	mustJSON(t, call("GET", "/v1/ports/"+id, reviewerKey, "", nil, 200), &inReview)
 	call("POST", "/v1/ports/"+id+"/review", reviewerKey, "application/json",
-		strings.NewReader(`{"decision":"approve","note":"customer confirmed the account number on a call"}`), 200)
+		strings.NewReader(`{"decision":"approve","note":"customer confirmed the account number on a call","check":"`+inReview.LatestCheck+`"}`), 200)
 	var v portView
 	mustJSON(t, call("GET", "/v1/ports/"+id, wizardKey, "", nil, 200), &v)
 	if v.Status != StatusApproved {

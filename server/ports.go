@@ -33,8 +33,10 @@ type portView struct {
 	Request     port.Request    `json:"request"`
 	Documents   []Document      `json:"documents"`
 	Check       json.RawMessage `json:"check,omitempty"`
-	CreatedAt   time.Time       `json:"created_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
+	// LatestCheck names the Check above: a review decision names it (POST …/review).
+	LatestCheck string    `json:"latest_check,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 func decodeJSON(c echo.Context, v any) error {
@@ -128,7 +130,7 @@ func (s *Server) view(c echo.Context, r *Record) (portView, error) {
 		if err != nil {
 			return v, err
 		}
-		v.Check = data
+		v.Check, v.LatestCheck = data, r.LatestCheck
 	}
 	return v, nil
 }
@@ -245,6 +247,7 @@ type reviewItem struct {
 	Numbers     int       `json:"numbers"`
 	Verdict     string    `json:"verdict,omitempty"`
 	FlagCodes   []string  `json:"flag_codes"`
+	LatestCheck string    `json:"latest_check,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 }
 
@@ -292,7 +295,7 @@ func (s *Server) handleReviews() echo.HandlerFunc {
 			}
 			items = append(items, reviewItem{ID: r.ID, Status: r.Status, StatusSince: r.StatusSince,
 				AgeSeconds: int64(age.Seconds()), CarrierName: r.Request.CarrierName, Numbers: len(r.Request.Numbers),
-				Verdict: r.Verdict, FlagCodes: codes, CreatedAt: r.CreatedAt})
+				Verdict: r.Verdict, FlagCodes: codes, LatestCheck: r.LatestCheck, CreatedAt: r.CreatedAt})
 		}
 		sort.SliceStable(items, func(i, j int) bool { return items[i].StatusSince.Before(items[j].StatusSince) })
 		return c.JSON(http.StatusOK, map[string]any{"reviews": items})
@@ -302,6 +305,9 @@ func (s *Server) handleReviews() echo.HandlerFunc {
 type reviewBody struct {
 	Decision string `json:"decision"` // approve or reject
 	Note     string `json:"note"`
+	// Check names the Check the decision was made on (the port's latest_check): a
+	// decision on a check that a newer bill replaced is refused, not applied to it.
+	Check string `json:"check"`
 }
 
 func (s *Server) handleReview() echo.HandlerFunc {
@@ -326,11 +332,19 @@ func (s *Server) handleReview() echo.HandlerFunc {
 		if len(body.Note) > maxNoteLen {
 			return errorf(http.StatusUnprocessableEntity, "too_long", "note", "note is longer than %d bytes", maxNoteLen)
 		}
+		body.Check = strings.TrimSpace(body.Check)
 		var evs []Event
 		r, err := s.records.update(c.Request().Context(), c.Param("id"), func(r *Record) error {
 			evs = evs[:0]
 			if r.Status != StatusInReview {
 				return wrongState("port %s is %s; only a port in_review can be reviewed", r.ID, r.Status)
+			}
+			if body.Check == "" {
+				return errorf(http.StatusUnprocessableEntity, "required", "check", "check is required: name the check you reviewed (the port's latest_check)")
+			}
+			if body.Check != r.LatestCheck {
+				return errorf(http.StatusConflict, "stale_check", "check",
+					"port %s was checked again after the check you reviewed (%s); review its latest check, %s", r.ID, body.Check, r.LatestCheck)
 			}
 			now := s.now().UTC()
 			ev, err := r.move(to, who(c).Actor, string(to)+" by a reviewer", now)
@@ -338,7 +352,7 @@ func (s *Server) handleReview() echo.HandlerFunc {
 				return err
 			}
 			r.UpdatedAt = now
-			note := r.addEvent(Event{At: now, Actor: who(c).Actor, Type: EventReview, Message: body.Note})
+			note := r.addEvent(Event{At: now, Actor: who(c).Actor, Type: EventReview, Document: r.LatestCheck, Message: body.Note})
 			evs = append(evs, ev, note)
 			return nil
 		})

@@ -157,7 +157,7 @@ func (ui *reviewUI) handlePort() echo.HandlerFunc {
 func (ui *reviewUI) handleDecision() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id := c.Param("id")
-		body, err := json.Marshal(reviewBody{Decision: c.FormValue("decision"), Note: c.FormValue("note")})
+		body, err := json.Marshal(reviewBody{Decision: c.FormValue("decision"), Note: c.FormValue("note"), Check: c.FormValue("check")})
 		if err != nil {
 			return err
 		}

@@ -217,6 +217,10 @@ func TestReviewDecisionUsesTheAPI(t *testing.T) {
 		t.Errorf("document link without a session: %d, want a redirect to sign in", rec.Code)
 	}
 	csrf := csrfFrom(t, body)
+	latest := getPort(t, e, id).LatestCheck
+	if !strings.Contains(body, `name="check" value="`+latest+`"`) {
+		t.Errorf("the decision form does not name the check %s", latest)
+	}
 	for _, tc := range []struct {
 		name       string
 		form       url.Values
@@ -230,6 +234,7 @@ func TestReviewDecisionUsesTheAPI(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.form.Set("csrf", csrf)
+			tc.form.Set("check", latest) // as the page's form sends it
 			rec := rc.do(http.MethodPost, "/review/ports/"+id+"/decision", tc.form, nil)
 			if rec.Code != tc.wantStatus || !strings.Contains(rec.Body.String(), tc.wantText) {
 				t.Fatalf("status %d, want %d with %q\n%s", rec.Code, tc.wantStatus, tc.wantText, rec.Body)
