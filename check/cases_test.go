@@ -1,6 +1,7 @@
 package check
 
 import (
+	"strings"
 	"time"
 
 	"github.com/portdocs/portdocs/extract"
@@ -88,8 +89,12 @@ func billBiz(s string) func(*extract.Extraction) {
 	return func(b *extract.Extraction) { b.Fields.BusinessName = sf(s) }
 }
 
+// name sets the authorized person, who signs the LOA themself.
 func name(first, last string) func(*port.Request) {
-	return func(r *port.Request) { r.Customer.FirstName, r.Customer.LastName = first, last }
+	return func(r *port.Request) {
+		r.Customer.FirstName, r.Customer.LastName = first, last
+		r.Signer.FullName = strings.TrimSpace(first + " " + last)
+	}
 }
 
 func billName(s string) func(*extract.Extraction) {

@@ -28,6 +28,7 @@ const (
 	FieldBillDate       = "bill_date"
 	FieldNumbers        = "numbers"
 	FieldDocument       = "document" // the bill file itself (flags about the document, not a field)
+	FieldSigner         = "signer"   // the person who signs the LOA (request.signer)
 )
 
 // Flag codes beyond the comparison codes of package port.
@@ -40,6 +41,7 @@ const (
 	CodeLowConfidence           = "LOW_CONFIDENCE"
 	CodeBillDateInvalid         = "BILL_DATE_INVALID"
 	CodeAlteredDocument         = "ALTERED_DOCUMENT_SUSPECTED"
+	CodeSignerNotAccountHolder  = "SIGNER_NOT_ACCOUNT_HOLDER"
 )
 
 // MaxBillAge is how old a bill may be, counted from its date to the check.
@@ -131,6 +133,7 @@ func Run(req port.Request, ex *extract.Extraction, now time.Time) Check {
 	r.account()
 	businessOK := r.business()
 	r.person(businessOK)
+	r.signer()
 	r.address()
 	r.pin()
 	r.billDate(now)
@@ -254,6 +257,46 @@ func (r *run) person(businessOK bool) {
 	compareString(r, FieldBillingName, typed, bf, "account holder's name", func(_, bill string) port.Comparison {
 		return port.ComparePersonName(cu.FirstName, cu.LastName, bill)
 	})
+}
+
+// signer compares the person who signs the LOA with the account holder: the bill's
+// billing name (when it names a person) and the request's authorized person. A
+// signer who is either one's namesake only by a differing name is a classic
+// port-out fraud (the victim's bill, the fraudster's signature), so any difference is
+// flagged and the port never approves itself.
+func (r *run) signer() {
+	name := strings.TrimSpace(r.req.Signer.FullName)
+	if name == "" {
+		return
+	}
+	var against []string
+	if f := r.c.Fields[FieldBillingName]; f.Status != port.StatusNotOnBill && r.ex.Fields.BillingName != nil {
+		bill := strings.TrimSpace(r.ex.Fields.BillingName.Value)
+		if !sameNamedPerson(name, bill) {
+			against = append(against, fmt.Sprintf("the account holder on the bill (%q)", bill))
+		}
+	}
+	cu := r.req.Customer
+	if strings.TrimSpace(cu.FirstName+cu.LastName) != "" && !ok(port.ComparePersonName(cu.FirstName, cu.LastName, name).Status) {
+		against = append(against, fmt.Sprintf("the authorized person of the request (%q)", strings.TrimSpace(cu.FirstName+" "+cu.LastName)))
+	}
+	if len(against) > 0 {
+		r.flag(CodeSignerNotAccountHolder, FieldSigner, "the LOA is signed by %q, who is not %s; confirm the signer's authority with the account holder before approving",
+			name, strings.Join(against, " nor "))
+	}
+}
+
+// sameNamedPerson says whether a full name typed in one field ("Jane Doe Smith") names
+// the person a bill prints: the words are tried as given names and last name at every
+// split, so compound last names and middle names compare as ComparePersonName does.
+func sameNamedPerson(full, bill string) bool {
+	w := strings.Fields(full)
+	for k := 1; k < len(w); k++ {
+		if ok(port.ComparePersonName(strings.Join(w[:k], " "), strings.Join(w[k:], " "), bill).Status) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *run) address() {
