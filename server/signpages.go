@@ -212,10 +212,10 @@ func (s *Server) handleSign() echo.HandlerFunc {
 		if err != nil {
 			return fmt.Errorf("seal LOA: %w", err)
 		}
-		doc, err := s.putDoc(ctx, r.ID, "signed-loa-"+sha256Hex(sealed)[:16]+".pdf", KindSignedLOA, "application/pdf", sealed, true)
-		if err != nil {
-			return err
-		}
+		// The signing is claimed before anything is archived: of two signers racing
+		// on one link, only the one whose write lands archives a sealed LOA (the
+		// archive keeps whatever it is given for years, so a loser's must never
+		// reach it).
 		data2, err := json.Marshal(sg)
 		if err != nil {
 			return err
@@ -226,6 +226,17 @@ func (s *Server) handleSign() echo.HandlerFunc {
 			return fmt.Errorf("signing changed meanwhile: %w", loa.ErrUsed)
 		}
 		if err != nil {
+			return err
+		}
+		restore := func() {
+			if _, rerr := s.cfg.Store.Put(context.WithoutCancel(ctx), signingKey(sg.TokenSHA256), bytes.NewReader(before), int64(len(before)),
+				storage.PutOptions{ContentType: "application/json", IfMatch: info.ETag}); rerr != nil {
+				s.log.ErrorContext(ctx, "restore signing after failed sign", slog.String("port_id", r.ID), slog.String("error", rerr.Error()))
+			}
+		}
+		doc, err := s.putDoc(ctx, r.ID, "signed-loa-"+sha256Hex(sealed)[:16]+".pdf", KindSignedLOA, "application/pdf", sealed, true)
+		if err != nil {
+			restore()
 			return err
 		}
 		var evs []Event
@@ -245,10 +256,7 @@ func (s *Server) handleSign() echo.HandlerFunc {
 			return nil
 		})
 		if err != nil {
-			if _, rerr := s.cfg.Store.Put(context.WithoutCancel(ctx), signingKey(sg.TokenSHA256), bytes.NewReader(before), int64(len(before)),
-				storage.PutOptions{ContentType: "application/json", IfMatch: info.ETag}); rerr != nil {
-				s.log.ErrorContext(ctx, "restore signing after failed sign", slog.String("port_id", r.ID), slog.String("error", rerr.Error()))
-			}
+			restore()
 			return err
 		}
 		s.log.InfoContext(ctx, "LOA signed", slog.String("port_id", r.ID))
