@@ -102,6 +102,8 @@ func (s *Server) pageData(c echo.Context, sg *loa.Signing, r *Record) map[string
 		"ListedNumbers": listed, "MoreNumbers": len(r.Request.Numbers) - len(listed),
 		"ExpiresAt": sg.ExpiresAt, "LOAURL": "/sign/" + token + "/loa.pdf", "Status": r.Status,
 		"BillURL": "/sign/" + token + "/bill",
+		// What the page may link to: what the link still opens (linkpolicy.go).
+		"BillStep": s.linkStep(sg, r, s.now().UTC()) == stepBill,
 	}
 }
 
@@ -141,17 +143,18 @@ func (s *Server) handleSignPage() echo.HandlerFunc {
 // handleSignLOA serves the LOA the signer is asked to sign, for the page's viewer.
 func (s *Server) handleSignLOA() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		_, _, r, err := s.signContext(c)
+		sg, _, r, err := s.signContext(c)
 		if err != nil {
 			return err
 		}
-		name := r.LOADocument
-		for _, d := range r.Documents {
-			if d.Kind == KindSignedLOA {
-				name = d.Name
-			}
+		if err := s.allowLetter(sg, r); err != nil {
+			return err
 		}
-		data, err := s.readDoc(c.Request().Context(), r, name)
+		d, ok := currentLOA(r)
+		if !ok {
+			return fmt.Errorf("port %s has no LOA: %w", r.ID, storage.ErrNotFound)
+		}
+		data, err := s.readDoc(c.Request().Context(), r, d.Name)
 		if err != nil {
 			return err
 		}
