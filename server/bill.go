@@ -189,8 +189,8 @@ func (s *Server) handleBillPage() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if !billAllowed(r.Status) {
-			return billTooEarly(r)
+		if err := s.allowBill(sg, r); err != nil {
+			return err
 		}
 		return s.renderPage(c, http.StatusOK, "bill.html", s.pageData(c, sg, r))
 	}
@@ -205,8 +205,8 @@ func (s *Server) handleBillUpload() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if !billAllowed(r.Status) {
-			return billTooEarly(r)
+		if err := s.allowBill(sg, r); err != nil {
+			return err
 		}
 		data, ctype, ext, err := readUpload(c, s.cfg.MaxUpload)
 		if err != nil {

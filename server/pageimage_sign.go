@@ -33,8 +33,11 @@ func currentLOA(r *Record) (storedDoc, bool) {
 // handleSignLOAPage serves page n of the link's LOA as PNG, reached by the token alone.
 func (s *Server) handleSignLOAPage(images *PageImages) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		_, _, r, err := s.signContext(c)
+		sg, _, r, err := s.signContext(c)
 		if err != nil {
+			return err
+		}
+		if err := s.allowLetter(sg, r); err != nil {
 			return err
 		}
 		d, ok := currentLOA(r)

@@ -102,6 +102,8 @@ func (s *Server) pageData(c echo.Context, sg *loa.Signing, r *Record) map[string
 		"ListedNumbers": listed, "MoreNumbers": len(r.Request.Numbers) - len(listed),
 		"ExpiresAt": sg.ExpiresAt, "LOAURL": "/sign/" + token + "/loa.pdf", "Status": r.Status,
 		"BillURL": "/sign/" + token + "/bill",
+		// What the page may link to: what the link still opens (linkpolicy.go).
+		"BillStep": s.linkStep(sg, r, s.now().UTC()) == stepBill,
 	}
 }
 
@@ -141,17 +143,18 @@ func (s *Server) handleSignPage() echo.HandlerFunc {
 // handleSignLOA serves the LOA the signer is asked to sign, for the page's viewer.
 func (s *Server) handleSignLOA() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		_, _, r, err := s.signContext(c)
+		sg, _, r, err := s.signContext(c)
 		if err != nil {
 			return err
 		}
-		name := r.LOADocument
-		for _, d := range r.Documents {
-			if d.Kind == KindSignedLOA {
-				name = d.Name
-			}
+		if err := s.allowLetter(sg, r); err != nil {
+			return err
 		}
-		data, err := s.readDoc(c.Request().Context(), r, name)
+		d, ok := currentLOA(r)
+		if !ok {
+			return fmt.Errorf("port %s has no LOA: %w", r.ID, storage.ErrNotFound)
+		}
+		data, err := s.readDoc(c.Request().Context(), r, d.Name)
 		if err != nil {
 			return err
 		}
@@ -212,10 +215,10 @@ func (s *Server) handleSign() echo.HandlerFunc {
 		if err != nil {
 			return fmt.Errorf("seal LOA: %w", err)
 		}
-		doc, err := s.putDoc(ctx, r.ID, "signed-loa-"+sha256Hex(sealed)[:16]+".pdf", KindSignedLOA, "application/pdf", sealed, true)
-		if err != nil {
-			return err
-		}
+		// The signing is claimed before anything is archived: of two signers racing
+		// on one link, only the one whose write lands archives a sealed LOA (the
+		// archive keeps whatever it is given for years, so a loser's must never
+		// reach it).
 		data2, err := json.Marshal(sg)
 		if err != nil {
 			return err
@@ -226,6 +229,17 @@ func (s *Server) handleSign() echo.HandlerFunc {
 			return fmt.Errorf("signing changed meanwhile: %w", loa.ErrUsed)
 		}
 		if err != nil {
+			return err
+		}
+		restore := func() {
+			if _, rerr := s.cfg.Store.Put(context.WithoutCancel(ctx), signingKey(sg.TokenSHA256), bytes.NewReader(before), int64(len(before)),
+				storage.PutOptions{ContentType: "application/json", IfMatch: info.ETag}); rerr != nil {
+				s.log.ErrorContext(ctx, "restore signing after failed sign", slog.String("port_id", r.ID), slog.String("error", rerr.Error()))
+			}
+		}
+		doc, err := s.putDoc(ctx, r.ID, "signed-loa-"+sha256Hex(sealed)[:16]+".pdf", KindSignedLOA, "application/pdf", sealed, true)
+		if err != nil {
+			restore()
 			return err
 		}
 		var evs []Event
@@ -245,10 +259,7 @@ func (s *Server) handleSign() echo.HandlerFunc {
 			return nil
 		})
 		if err != nil {
-			if _, rerr := s.cfg.Store.Put(context.WithoutCancel(ctx), signingKey(sg.TokenSHA256), bytes.NewReader(before), int64(len(before)),
-				storage.PutOptions{ContentType: "application/json", IfMatch: info.ETag}); rerr != nil {
-				s.log.ErrorContext(ctx, "restore signing after failed sign", slog.String("port_id", r.ID), slog.String("error", rerr.Error()))
-			}
+			restore()
 			return err
 		}
 		s.log.InfoContext(ctx, "LOA signed", slog.String("port_id", r.ID))
