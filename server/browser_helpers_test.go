@@ -131,7 +131,7 @@ func startBrowserServer(t *testing.T, now time.Time) *browserServer {
 	clock := func() time.Time { return now.Add(time.Since(startedAt) + time.Duration(skew.Load())) }
 	s, err := New(Config{
 		Store: local, Extractor: extract.New(extract.Options{}), Check: checker, Sealer: sealer, Secrets: box,
-		APIKeys: []APIKey{{RoleWizard, wizardKey}, {RoleReviewer, reviewerKey}, {RoleAdmin, adminKey}},
+		APIKeys: []APIKey{{Role: RoleWizard, Key: wizardKey}, {Role: RoleReviewer, Key: reviewerKey}, {Role: RoleAdmin, Key: adminKey}},
 		Now:     clock, Logger: newJSONLogger(io.Discard),
 	})
 	if err != nil {

@@ -156,7 +156,7 @@ func runEndToEnd(t *testing.T, store Store, viaSignerPage bool) {
 			return json.Marshal(check.Bill(ctx, r, ex, bill, now, forensic.Options{}))
 		},
 		Sealer: sealer, Secrets: box, Mailer: mailer, Webhooks: webhooks,
-		APIKeys: []APIKey{{RoleWizard, wizardKey}, {RoleReviewer, reviewerKey}},
+		APIKeys: []APIKey{{Role: RoleWizard, Key: wizardKey}, {Role: RoleReviewer, Key: reviewerKey}},
 		Logger:  newJSONLogger(lockedWriter{&logMu, &logs}),
 	})
 	if err != nil {

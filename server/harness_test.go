@@ -153,7 +153,7 @@ func newTestEnv(t *testing.T, mutate func(*Config)) *testEnv {
 		Now:   clock.Now,
 		Store: local, Extractor: fakeExtractor{fn: billExtraction}, Check: fakeCheck, Sealer: fakeSealer{},
 		Secrets: box, Mailer: mailer, BaseURL: "http://portdocs.test",
-		APIKeys: []APIKey{{RoleWizard, wizardKey}, {RoleReviewer, reviewerKey}, {RoleAdmin, adminKey}},
+		APIKeys: []APIKey{{Role: RoleWizard, Key: wizardKey}, {Role: RoleReviewer, Key: reviewerKey}, {Role: RoleAdmin, Key: adminKey}},
 	}
 	if mutate != nil {
 		mutate(&cfg)

@@ -88,7 +88,7 @@ func (s *Server) handleCreatePort() echo.HandlerFunc {
 		r := &Record{
 			ID: id, Status: StatusDraft, StatusSince: now,
 			Request: body.Request.Masked(), PINSealed: sealed, SubmitterEmail: body.SubmitterEmail,
-			CreatedAt: now, UpdatedAt: now, CreatedBy: who(c).Actor, Documents: []storedDoc{},
+			CreatedAt: now, UpdatedAt: now, CreatedBy: who(c).Actor, Owner: who(c).owner(), Documents: []storedDoc{},
 		}
 		r.addEvent(Event{At: now, Actor: who(c).Actor, Type: EventCreated, To: StatusDraft,
 			Message: fmt.Sprintf("port request created for %d number(s)", len(body.Numbers))})
@@ -279,7 +279,7 @@ func (s *Server) handleReviews() echo.HandlerFunc {
 		now := s.now().UTC()
 		items := []reviewItem{}
 		for _, r := range all {
-			if status != "all" && r.Status != status {
+			if !who(c).owns(r) || status != "all" && r.Status != status {
 				continue
 			}
 			if flag != "" && !slices.Contains(r.FlagCodes, flag) {

@@ -111,6 +111,9 @@ type Record struct {
 	Request        port.Request `json:"request"`
 	PINSealed      string       `json:"pin_sealed,omitempty"`
 	SubmitterEmail string       `json:"submitter_email,omitempty"`
+	// Owner is who the port belongs to (principal.owner); records made before owners
+	// were kept belong to the key that created them.
+	Owner string `json:"owner,omitempty"`
 	CreatedAt      time.Time    `json:"created_at"`
 	UpdatedAt      time.Time    `json:"updated_at"`
 	CreatedBy      string       `json:"created_by"`
@@ -293,4 +296,12 @@ func (rs records) list(ctx context.Context) ([]*Record, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// owner is who the port belongs to.
+func (r *Record) owner() string {
+	if r.Owner != "" {
+		return r.Owner
+	}
+	return r.CreatedBy
 }

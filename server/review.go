@@ -122,10 +122,10 @@ func (s *Server) reviewRoutes(e *echo.Echo) {
 	g.GET("", ui.handleQueue())
 	g.POST("/signin", ui.handleSignIn())
 	g.POST("/signout", ui.handleSignOut(), ui.requireSession)
-	g.GET("/ports/:id", ui.handlePort(), ui.requireSession)
-	g.POST("/ports/:id/decision", ui.handleDecision(), ui.requireSession)
-	g.GET("/ports/:id/bill/:sha/pages/:page", ui.handlePageImage(), ui.requireSession)
-	g.GET("/ports/:id/documents/:name", s.handleDocument(), ui.requireSession)
+	g.GET("/ports/:id", ui.handlePort(), ui.requireSession, s.ownPort)
+	g.POST("/ports/:id/decision", ui.handleDecision(), ui.requireSession, s.ownPort)
+	g.GET("/ports/:id/bill/:sha/pages/:page", ui.handlePageImage(), ui.requireSession, s.ownPort)
+	g.GET("/ports/:id/documents/:name", s.handleDocument(), ui.requireSession, s.ownPort)
 }
 
 // reviewCSP allows only this origin's stylesheet, script and images: the boxes are SVG

@@ -34,18 +34,18 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/numbers", handleNumbers(), wizard)
 
 	api.POST("/ports", s.handleCreatePort(), wizard)
-	api.GET("/ports/:id", s.handleGetPort(), anyRole)
-	api.POST("/ports/:id/loa", s.handleSendLOA(), wizard)
-	api.POST("/ports/:id/bill", s.handleBill(), wizard, s.largeUploadSlot)
-	api.GET("/ports/:id/check", s.handleGetCheck(), anyRole)
-	api.GET("/ports/:id/notes", s.handleNotes(), anyRole)
-	api.POST("/ports/:id/notes", s.handleAddNote(), anyRole)
-	api.POST("/ports/:id/cancel", s.handleCancel(), wizard)
-	api.GET("/ports/:id/documents/:name", s.handleDocument(), anyRole)
-	api.GET("/ports/:id/archive.zip", s.handleArchive(), reviewer)
+	api.GET("/ports/:id", s.handleGetPort(), anyRole, s.ownPort)
+	api.POST("/ports/:id/loa", s.handleSendLOA(), wizard, s.ownPort)
+	api.POST("/ports/:id/bill", s.handleBill(), wizard, s.ownPort, s.largeUploadSlot)
+	api.GET("/ports/:id/check", s.handleGetCheck(), anyRole, s.ownPort)
+	api.GET("/ports/:id/notes", s.handleNotes(), anyRole, s.ownPort)
+	api.POST("/ports/:id/notes", s.handleAddNote(), anyRole, s.ownPort)
+	api.POST("/ports/:id/cancel", s.handleCancel(), wizard, s.ownPort)
+	api.GET("/ports/:id/documents/:name", s.handleDocument(), anyRole, s.ownPort)
+	api.GET("/ports/:id/archive.zip", s.handleArchive(), reviewer, s.ownPort)
 
 	api.GET("/reviews", s.handleReviews(), reviewer)
-	api.POST("/ports/:id/review", s.handleReview(), reviewer)
+	api.POST("/ports/:id/review", s.handleReview(), reviewer, s.ownPort)
 
 	// The reviewer's pages: sign in with a reviewer or admin key, then a session cookie.
 	s.reviewRoutes(e)
