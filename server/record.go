@@ -113,18 +113,18 @@ type Record struct {
 	SubmitterEmail string       `json:"submitter_email,omitempty"`
 	// Owner is who the port belongs to (principal.owner); records made before owners
 	// were kept belong to the key that created them.
-	Owner string `json:"owner,omitempty"`
-	CreatedAt      time.Time    `json:"created_at"`
-	UpdatedAt      time.Time    `json:"updated_at"`
-	CreatedBy      string       `json:"created_by"`
-	Documents      []storedDoc  `json:"documents"`
-	LOADate        time.Time    `json:"loa_date,omitzero"`
-	LOADocument    string       `json:"loa_document,omitempty"`
-	SigningKey     string       `json:"signing_key,omitempty"` // token hash of the live signing
-	LatestCheck    string       `json:"latest_check,omitempty"`
-	Verdict        string       `json:"verdict,omitempty"`
-	FlagCodes      []string     `json:"flag_codes,omitempty"`
-	Timeline       []Event      `json:"timeline"`
+	Owner       string      `json:"owner,omitempty"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
+	CreatedBy   string      `json:"created_by"`
+	Documents   []storedDoc `json:"documents"`
+	LOADate     time.Time   `json:"loa_date,omitzero"`
+	LOADocument string      `json:"loa_document,omitempty"`
+	SigningKey  string      `json:"signing_key,omitempty"` // token hash of the live signing
+	LatestCheck string      `json:"latest_check,omitempty"`
+	Verdict     string      `json:"verdict,omitempty"`
+	FlagCodes   []string    `json:"flag_codes,omitempty"`
+	Timeline    []Event     `json:"timeline"`
 }
 
 // storedDoc is a Document with its storage key kept in the record.
