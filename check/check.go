@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,8 @@ const (
 	CodeBillDateInvalid         = "BILL_DATE_INVALID"
 	CodeAlteredDocument         = "ALTERED_DOCUMENT_SUSPECTED"
 	CodeSignerNotAccountHolder  = "SIGNER_NOT_ACCOUNT_HOLDER"
+	CodeNumbersNotRequested     = "NUMBERS_ON_BILL_NOT_REQUESTED"
+	CodeBTNNotPortedPartial     = "BTN_NOT_PORTED_PARTIAL"
 )
 
 // MaxBillAge is how old a bill may be, counted from its date to the check.
@@ -56,7 +59,12 @@ type Check struct {
 	Verdict string           `json:"verdict"`
 	Fields  map[string]Field `json:"fields"`
 	Numbers []Number         `json:"numbers"`
-	Flags   []Flag           `json:"flags"`
+	// NotRequested are the customer's numbers on the bill that the request does not
+	// port (E.164): a partial port, and what stays with the losing carrier.
+	NotRequested []string `json:"numbers_not_requested"`
+	// BTN is the account's billing telephone number as the check knows it, and how.
+	BTN   *BTN   `json:"btn,omitempty"`
+	Flags []Flag `json:"flags"`
 	// PageViews is how each page of the bill was read (see extract.PageView): the
 	// reviewer's page draws the stored bill under the boxes with it.
 	PageViews []extract.PageView `json:"page_views,omitempty"`
@@ -86,6 +94,15 @@ type Number struct {
 	Number string `json:"number"`
 	OnBill bool   `json:"on_bill"`
 	Page   int    `json:"page,omitempty"`
+}
+
+// BTN is the billing telephone number: given in the request, or read from an account
+// number that starts with a number of the bill (wireline carriers number accounts
+// after the BTN: "410-555-0142-123").
+type BTN struct {
+	Number string `json:"number"`
+	Source string `json:"source"` // "request" or "account_number"
+	Ported bool   `json:"ported"`
 }
 
 // Flag is one reason the port would be rejected or needs a reviewer.
@@ -128,7 +145,7 @@ func Run(req port.Request, ex *extract.Extraction, now time.Time) Check {
 	if ex == nil {
 		ex = &extract.Extraction{}
 	}
-	r := &run{ex: ex, req: req, c: Check{Fields: map[string]Field{}, Numbers: []Number{}, Flags: []Flag{}}}
+	r := &run{ex: ex, req: req, c: Check{Fields: map[string]Field{}, Numbers: []Number{}, NotRequested: []string{}, Flags: []Flag{}}}
 	r.carrier()
 	r.account()
 	businessOK := r.business()
@@ -401,17 +418,76 @@ func (r *run) numbers() {
 			}
 		}
 	}
+	requested := map[string]bool{}
 	for i, n := range r.req.Numbers {
 		e, err := port.NormalizeNumber(n.Number)
 		if err != nil {
 			e = strings.TrimSpace(n.Number)
 		}
+		requested[e] = true
 		page, found := onBill[e]
 		r.c.Numbers = append(r.c.Numbers, Number{Number: e, OnBill: found && err == nil, Page: page})
 		if !found || err != nil {
 			r.flag(CodeTNNotOnBill, fmt.Sprintf("numbers[%d].number", i), "%s is not on this bill; check the number, or upload the bill of the account it belongs to (a number on another account needs its own port request)", e)
 		}
 	}
+	r.partialPort(onBill, requested)
+}
+
+// partialPort lists the bill's numbers the request leaves behind and looks at the BTN:
+// porting some of an account's numbers but not its BTN makes the losing carrier
+// reject the order unless it says which number becomes the new BTN, and porting the
+// BTN alone disconnects nothing but moves the account's main number.
+func (r *run) partialPort(onBill map[string]int, requested map[string]bool) {
+	for _, p := range r.ex.PhoneNumbers { // bill order
+		if e, err := port.NormalizeNumber(p.Number); err == nil && !requested[e] && !slices.Contains(r.c.NotRequested, e) {
+			r.c.NotRequested = append(r.c.NotRequested, e)
+		}
+	}
+	if btn, source := r.btn(onBill); btn != "" {
+		r.c.BTN = &BTN{Number: btn, Source: source, Ported: requested[btn]}
+	}
+	portsSome := false
+	for e := range requested {
+		if _, ok := onBill[e]; ok {
+			portsSome = true
+		}
+	}
+	if !portsSome || len(r.c.NotRequested) == 0 {
+		return
+	}
+	r.flag(CodeNumbersNotRequested, FieldNumbers, "a partial port: %d number(s) on the bill stay with the carrier (%s); say so on the order, and confirm the customer keeps service on them",
+		len(r.c.NotRequested), strings.Join(r.c.NotRequested, ", "))
+	if r.c.BTN != nil && !r.c.BTN.Ported {
+		r.flag(CodeBTNNotPortedPartial, FieldNumbers, "the billing telephone number %s stays while other numbers of the account leave; the order must name the BTN that remains (or port it too), or the carrier rejects it",
+			r.c.BTN.Number)
+	}
+}
+
+// btn is the account's billing telephone number: the request's, or the bill's account
+// number when its first ten digits are one of the bill's numbers.
+func (r *run) btn(onBill map[string]int) (number, source string) {
+	if b := strings.TrimSpace(r.req.BTN); b != "" {
+		if e, err := port.NormalizeNumber(b); err == nil {
+			return e, "request"
+		}
+	}
+	if a := r.ex.Fields.AccountNumber; a != nil {
+		digits := strings.Map(func(c rune) rune {
+			if c >= '0' && c <= '9' {
+				return c
+			}
+			return -1
+		}, a.Value)
+		if len(digits) >= 10 {
+			if e, err := port.NormalizeNumber(digits[:10]); err == nil {
+				if _, ok := onBill[e]; ok {
+					return e, "account_number"
+				}
+			}
+		}
+	}
+	return "", ""
 }
 
 // requestProblems carries the request's own errors about its numbers into the check:

@@ -10,6 +10,9 @@ type Request struct {
 	Signer                  Signer     `json:"signer"`
 	Agreements              Agreements `json:"agreements"`
 	AccountReceivingNumbers []string   `json:"account_receiving_numbers,omitempty"`
+	// BTN is the account's billing telephone number, when the customer knows it: in
+	// a partial port the losing carrier must be told whether it goes or stays.
+	BTN string `json:"btn,omitempty"`
 }
 
 // Customer is the account holder as the losing carrier knows them.

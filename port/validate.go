@@ -112,6 +112,13 @@ func (r Request) Normalized() (Request, []Problem) {
 
 	n.BillingAddress, ps = normalizeAddress(r.BillingAddress, "billing_address", ps)
 	n.Numbers, n.AccountReceivingNumbers, ps = normalizeNumbers(r.Numbers, r.AccountReceivingNumbers, ps)
+	if b := strings.TrimSpace(r.BTN); b != "" {
+		if e, err := NormalizeNumber(b); err != nil {
+			ps = append(ps, errorf("btn", CodeInvalidNumber, "btn %v; write the billing telephone number with country code, e.g. +14105550142", err))
+		} else {
+			n.BTN = e
+		}
+	}
 	return n, ps
 }
 

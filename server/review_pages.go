@@ -124,7 +124,13 @@ type reviewCheck struct {
 		Field   string `json:"field"`
 		Message string `json:"message"`
 	} `json:"flags"`
-	PageViews []extract.PageView `json:"page_views"`
+	PageViews    []extract.PageView `json:"page_views"`
+	NotRequested []string           `json:"numbers_not_requested"`
+	BTN          *struct {
+		Number string `json:"number"`
+		Source string `json:"source"`
+		Ported bool   `json:"ported"`
+	} `json:"btn"`
 	// Document: the signals of an alteration the check found in the bill file itself.
 	Document *struct {
 		Signals []struct {
