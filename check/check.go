@@ -65,6 +65,8 @@ type Check struct {
 	// BTN is the account's billing telephone number as the check knows it, and how.
 	BTN   *BTN   `json:"btn,omitempty"`
 	Flags []Flag `json:"flags"`
+	// RejectionRisk rates the flags by the rejection each would cause.
+	RejectionRisk RejectionRisk `json:"rejection_risk"`
 	// PageViews is how each page of the bill was read (see extract.PageView): the
 	// reviewer's page draws the stored bill under the boxes with it.
 	PageViews []extract.PageView `json:"page_views,omitempty"`
@@ -110,6 +112,8 @@ type Flag struct {
 	Code    string `json:"code"`
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Rejection is the losing carrier's reject this flag prevents.
+	Rejection *Rejection `json:"rejection,omitempty"`
 }
 
 type run struct {
@@ -157,10 +161,7 @@ func Run(req port.Request, ex *extract.Extraction, now time.Time) Check {
 	r.numbers()
 	r.requestProblems()
 	r.c.PageViews = ex.PageViews
-	r.c.Verdict = VerdictPass
-	if len(r.c.Flags) > 0 {
-		r.c.Verdict = VerdictFlagged
-	}
+	r.c.finish()
 	return r.c
 }
 
@@ -175,7 +176,7 @@ func Bill(ctx context.Context, req port.Request, ex *extract.Extraction, data []
 	if rep.Suspected() {
 		c.Flags = append(c.Flags, Flag{Code: CodeAlteredDocument, Field: FieldDocument,
 			Message: "the bill may have been altered after it was issued; compare it with a copy from the carrier: " + rep.Summary()})
-		c.Verdict = VerdictFlagged
+		c.finish()
 	}
 	return c
 }

@@ -58,7 +58,7 @@ func TestAlteredBillGoesToReview(t *testing.T) {
 	rc.signIn(reviewerKey, nil)
 	page := rc.do(http.MethodGet, "/review/ports/"+id, nil, nil)
 	body := page.Body.String()
-	for _, want := range []string{`id="document-signals"`, `data-kind="overlapping_text"`, "OCR is not available", `id="numbers-not-requested"`} {
+	for _, want := range []string{`id="document-signals"`, `data-kind="overlapping_text"`, "OCR is not available", `id="numbers-not-requested"`, `id="rejection-risk"`, "PROOF_OF_OWNERSHIP_INVALID"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("port page lacks %q", want)
 		}

@@ -120,10 +120,20 @@ type reviewCheck struct {
 		Page   int    `json:"page"`
 	} `json:"numbers"`
 	Flags []struct {
-		Code    string `json:"code"`
-		Field   string `json:"field"`
-		Message string `json:"message"`
+		Code      string `json:"code"`
+		Field     string `json:"field"`
+		Message   string `json:"message"`
+		Rejection *struct {
+			Code       string `json:"code"`
+			Reason     string `json:"reason"`
+			Likelihood string `json:"likelihood"`
+		} `json:"rejection"`
 	} `json:"flags"`
+	RejectionRisk *struct {
+		Level string   `json:"level"`
+		Rule  string   `json:"rule"`
+		Flags []string `json:"flags"`
+	} `json:"rejection_risk"`
 	PageViews    []extract.PageView `json:"page_views"`
 	NotRequested []string           `json:"numbers_not_requested"`
 	BTN          *struct {
