@@ -27,6 +27,7 @@ func findFields(lay *docLayout) (Fields, []PhoneNumber, []string) {
 			rule = 0.75
 		}
 		f.BillingAddress = addressField(lay, billing, rule)
+		repairAddressOCR(f.BillingAddress, "billing address")
 		person, business, personText := billing.people()
 		if person != nil {
 			i := strings.Index(person.text, personText)
@@ -52,6 +53,7 @@ func findFields(lay *docLayout) (Fields, []PhoneNumber, []string) {
 	}
 	if service != nil {
 		f.ServiceAddress = addressField(lay, service, 0.9)
+		repairAddressOCR(f.ServiceAddress, "service address")
 	}
 	if f.BillingName == nil && f.BusinessName == nil {
 		f.BillingName, f.BusinessName = labelledNames(lay)

@@ -148,7 +148,7 @@ func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float6
 			float64(b.Box.Max.X) * scale, float64(b.Box.Max.Y) * scale,
 		}
 		p.Words = append(p.Words, Word{
-			Text:       text,
+			Text:       languageLetters(text),
 			BBox:       box,
 			FontSize:   ocrFontSize(text, box[3]-box[1]),
 			Confidence: max(0, min(1, b.Confidence/100)),
