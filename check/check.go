@@ -65,6 +65,9 @@ type Check struct {
 	// BTN is the account's billing telephone number as the check knows it, and how.
 	BTN   *BTN   `json:"btn,omitempty"`
 	Flags []Flag `json:"flags"`
+	// Split, when the request mixes numbers of this bill with others, says how it
+	// must be split: one port request and one LOA per account.
+	Split *SplitPlan `json:"split,omitempty"`
 	// RejectionRisk rates the flags by the rejection each would cause.
 	RejectionRisk RejectionRisk `json:"rejection_risk"`
 	// PageViews is how each page of the bill was read (see extract.PageView): the
@@ -96,6 +99,20 @@ type Number struct {
 	Number string `json:"number"`
 	OnBill bool   `json:"on_bill"`
 	Page   int    `json:"page,omitempty"`
+}
+
+// SplitPlan is how a request that spans accounts must be split.
+type SplitPlan struct {
+	Groups []SplitGroup `json:"groups"`
+}
+
+// SplitGroup is one account's numbers: the port request they belong in.
+type SplitGroup struct {
+	Numbers       []string `json:"numbers"`
+	OnThisBill    bool     `json:"on_this_bill"`
+	AccountNumber string   `json:"account_number,omitempty"` // as this bill prints it
+	Carrier       string   `json:"carrier,omitempty"`
+	Port          string   `json:"port"` // which port request takes them
 }
 
 // BTN is the billing telephone number: given in the request, or read from an account
@@ -433,6 +450,34 @@ func (r *run) numbers() {
 		}
 	}
 	r.partialPort(onBill, requested)
+	r.splitPlan()
+}
+
+// splitPlan says how a request must be split when some of its numbers are on this
+// bill and others are not: one port request, with its own LOA and its own bill, per
+// account (a losing carrier rejects an order that mixes accounts, and a number on
+// another bill is on another account or with another carrier).
+func (r *run) splitPlan() {
+	var here, elsewhere []string
+	for _, n := range r.c.Numbers {
+		if n.OnBill {
+			here = append(here, n.Number)
+		} else {
+			elsewhere = append(elsewhere, n.Number)
+		}
+	}
+	if len(here) == 0 || len(elsewhere) == 0 {
+		return
+	}
+	this := SplitGroup{Numbers: here, OnThisBill: true, Port: "this port request, with this bill"}
+	if a := r.ex.Fields.AccountNumber; a != nil {
+		this.AccountNumber = a.Value
+	}
+	if c := r.ex.Fields.CarrierName; c != nil {
+		this.Carrier = c.Value
+	}
+	r.c.Split = &SplitPlan{Groups: []SplitGroup{this, {Numbers: elsewhere,
+		Port: "a new port request (its own LOA) with the bill of the account these numbers are on; one per account or carrier"}}}
 }
 
 // partialPort lists the bill's numbers the request leaves behind and looks at the BTN:

@@ -85,3 +85,24 @@ func TestRequestBTNIsValidated(t *testing.T) {
 		t.Errorf("an invalid btn passed validation: %+v", req.Validate())
 	}
 }
+
+// A request with numbers of this bill and of another account gets a split plan: one
+// port request and LOA per account (issue 16.2, the part the check can see).
+func TestSplitPlan(t *testing.T) {
+	req, bill := baseRequest(), baseBill()
+	req.Numbers = append(req.Numbers, port.Number{Number: "+12125550101", ReceivingNumber: "+14105550199"})
+	got := Run(req, bill, now)
+	if got.Split == nil || len(got.Split.Groups) != 2 {
+		t.Fatalf("split %+v", got.Split)
+	}
+	this, other := got.Split.Groups[0], got.Split.Groups[1]
+	if !this.OnThisBill || !slices.Equal(this.Numbers, []string{"+14105550142", "+14105550143"}) || this.AccountNumber != "287 654 3210 987" || this.Carrier != "AT&T" {
+		t.Errorf("this bill's group %+v", this)
+	}
+	if other.OnThisBill || !slices.Equal(other.Numbers, []string{"+12125550101"}) || !strings.Contains(other.Port, "new port request") {
+		t.Errorf("the other group %+v", other)
+	}
+	if Run(baseRequest(), baseBill(), now).Split != nil {
+		t.Error("a request within one bill got a split plan")
+	}
+}

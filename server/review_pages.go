@@ -136,6 +136,14 @@ type reviewCheck struct {
 	} `json:"rejection_risk"`
 	PageViews    []extract.PageView `json:"page_views"`
 	NotRequested []string           `json:"numbers_not_requested"`
+	Split        *struct {
+		Groups []struct {
+			Numbers    []string `json:"numbers"`
+			OnThisBill bool     `json:"on_this_bill"`
+			Carrier    string   `json:"carrier"`
+			Port       string   `json:"port"`
+		} `json:"groups"`
+	} `json:"split"`
 	BTN          *struct {
 		Number string `json:"number"`
 		Source string `json:"source"`
