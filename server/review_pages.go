@@ -144,7 +144,7 @@ type reviewCheck struct {
 			Port       string   `json:"port"`
 		} `json:"groups"`
 	} `json:"split"`
-	BTN          *struct {
+	BTN *struct {
 		Number string `json:"number"`
 		Source string `json:"source"`
 		Ported bool   `json:"ported"`
