@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -49,6 +50,9 @@ type Config struct {
 	// and processed at once (default 2); the others wait, their bytes left unread in the
 	// socket, until a slot frees or their deadline passes (503 + Retry-After).
 	MaxLargeUploads int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Real-IP are
+	// believed; empty: the direct peer is the client (see ParseTrustedProxies).
+	TrustedProxies []netip.Prefix
 	// CORSOrigins lists origins allowed to call the API from a browser; empty: none.
 	CORSOrigins []string
 	// Webhooks, when set, receive status changes and new notes.
@@ -157,6 +161,7 @@ func New(cfg Config) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	s.echo = e
 	s.routes(e)
 	return s, nil

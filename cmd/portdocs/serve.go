@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"runtime/debug"
@@ -38,6 +39,7 @@ type serveSettings struct {
 	notifyEmail, companyName        string
 	webhookURL, webhookSecret       string
 	corsOrigins                     []string
+	trustedProxies                  []netip.Prefix
 	ocrOff                          bool
 	ocrWorkers, ocrQueue            int
 	maxLargeUploads                 int
@@ -98,6 +100,13 @@ func readServeSettings(args []string, getenv func(string) string, stderr io.Writ
 		st.smtp = &server.SMTPConfig{Addr: addr, From: env("PORTDOCS_SMTP_FROM", "portdocs@localhost"),
 			Username: getenv("PORTDOCS_SMTP_USERNAME"), Password: getenv("PORTDOCS_SMTP_PASSWORD"),
 			StartTLS: getenv("PORTDOCS_SMTP_STARTTLS") == "1" || getenv("PORTDOCS_SMTP_STARTTLS") == "true"}
+	}
+	if st.smtp != nil && st.baseURL == "" {
+		// Without it an emailed link would carry whatever Host header the request had.
+		errs = append(errs, errors.New("PORTDOCS_SMTP_ADDR is set without PORTDOCS_BASE_URL; set PORTDOCS_BASE_URL to the public origin (https://ports.example.com) so emailed links cannot be pointed at another host"))
+	}
+	if st.trustedProxies, err = server.ParseTrustedProxies(getenv("PORTDOCS_TRUSTED_PROXIES")); err != nil {
+		errs = append(errs, err)
 	}
 	st.notifyEmail = getenv("PORTDOCS_NOTIFY_EMAIL")
 	st.companyName = getenv("PORTDOCS_COMPANY_NAME")
@@ -257,7 +266,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		LOA:        loa.Options{CompanyName: st.companyName},
 		SigningTTL: st.signingTTL, MaxUpload: st.maxUpload, RequestTimeout: st.requestTimeout,
 		MaxLargeUploads: st.maxLargeUploads,
-		CORSOrigins:     st.corsOrigins, Webhooks: hooks, Ready: ready, Logger: logger,
+		CORSOrigins:     st.corsOrigins, TrustedProxies: st.trustedProxies, Webhooks: hooks, Ready: ready, Logger: logger,
 	})
 	if err != nil {
 		return err

@@ -125,6 +125,8 @@ func TestServeSettingsErrors(t *testing.T) {
 		{name: "bad API key role", env: map[string]string{"PORTDOCS_API_KEYS": "root:0123456789abcdef0"}, want: "unknown role"},
 		{name: "bad secret key", env: map[string]string{"PORTDOCS_SECRET_KEY": "short"}, want: "PORTDOCS_SECRET_KEY"},
 		{name: "webhook without secret", env: map[string]string{"PORTDOCS_WEBHOOK_URL": "http://127.0.0.1:1/hook"}, want: "PORTDOCS_WEBHOOK_SECRET"},
+		{name: "SMTP without base URL", env: map[string]string{"PORTDOCS_SMTP_ADDR": "127.0.0.1:25"}, want: "PORTDOCS_BASE_URL"},
+		{name: "bad trusted proxy", env: map[string]string{"PORTDOCS_TRUSTED_PROXIES": "proxy.example.com"}, want: "PORTDOCS_TRUSTED_PROXIES"},
 		{name: "bad timeout", env: map[string]string{"PORTDOCS_REQUEST_TIMEOUT": "soon"}, want: "PORTDOCS_REQUEST_TIMEOUT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -137,6 +139,13 @@ func TestServeSettingsErrors(t *testing.T) {
 	st, err := readServeSettings(nil, func(string) string { return "" }, io.Discard)
 	if err != nil || st.generatedKey == "" || len(st.apiKeys) != 1 || st.apiKeys[0].Role != "admin" {
 		t.Errorf("with no keys set: %+v, %v; want one generated admin key", st.apiKeys, err)
+	}
+	st, err = readServeSettings(nil, func(k string) string {
+		return map[string]string{"PORTDOCS_SMTP_ADDR": "127.0.0.1:25", "PORTDOCS_BASE_URL": "https://ports.example.com",
+			"PORTDOCS_TRUSTED_PROXIES": "10.0.0.0/8"}[k]
+	}, io.Discard)
+	if err != nil || st.smtp == nil || len(st.trustedProxies) != 1 {
+		t.Errorf("SMTP with a base URL and a proxy: %v, %+v; want accepted", err, st.trustedProxies)
 	}
 	if st.maxUpload != 20<<20 {
 		t.Errorf("default max upload %d, want 20 MB", st.maxUpload)
