@@ -1,0 +1,28 @@
+package portdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// Meta reads a value the service keeps about itself (for example that the legacy
+// records were imported); ok is false when it was never set.
+func (db *DB) Meta(ctx context.Context, key string) (value string, ok bool, err error) {
+	err = db.sql.QueryRowContext(ctx, db.rebind(`SELECT value FROM meta WHERE key = ?`), key).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, db.classify(err)
+	}
+	return value, true, nil
+}
+
+// SetMeta writes a value the service keeps about itself.
+func (db *DB) SetMeta(ctx context.Context, key, value string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`), key, value)
+		return err
+	})
+}
