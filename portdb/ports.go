@@ -128,7 +128,7 @@ func (db *DB) documents(ctx context.Context, q querier, id string) ([]Document, 
 		if err := rows.Scan(&d.Name, &d.Kind, &d.SHA256, &d.Size, &d.ContentType, &created, &d.Key); err != nil {
 			return nil, err
 		}
-		d.CreatedAt = fromMicros(created)
+		d.CreatedAt = time.Unix(0, created).UTC() // nanoseconds: the record's own precision
 		out = append(out, d)
 	}
 	return out, rows.Err()
@@ -319,7 +319,7 @@ func (db *DB) writeDocuments(ctx context.Context, tx *sql.Tx, id string, docs, b
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (port_id, name) DO UPDATE SET kind = excluded.kind, sha256 = excluded.sha256, size = excluded.size,
 				content_type = excluded.content_type, created_at = excluded.created_at, store_key = excluded.store_key`),
-			id, d.Name, d.Kind, d.SHA256, d.Size, d.ContentType, micros(d.CreatedAt), d.Key)
+			id, d.Name, d.Kind, d.SHA256, d.Size, d.ContentType, d.CreatedAt.UnixNano(), d.Key)
 		if err != nil {
 			return err
 		}

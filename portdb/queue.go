@@ -26,8 +26,11 @@ type Query struct {
 	Number    string    // E.164, exact
 	Account   string    // account number, exact
 	Name      string    // business or customer name: case- and accent-insensitive prefix
-	Limit     int       // rows per page; 0 is DefaultLimit, more than MaxLimit is cut
-	Cursor    string    // from the previous page's Page.Next
+	// NumberOrAccount makes Number and Account one search: a port matches if either
+	// does (a search box's digits may be a phone number or an account number).
+	NumberOrAccount bool
+	Limit           int    // rows per page; 0 is DefaultLimit, more than MaxLimit is cut
+	Cursor          string // from the previous page's Page.Next
 }
 
 // Page sizes.
@@ -155,11 +158,17 @@ func (db *DB) where(q Query, withCursor bool) (string, []any, error) {
 	if !q.OlderThan.IsZero() {
 		add(`p.status_since <= ?`, micros(q.OlderThan))
 	}
-	if q.Account != "" {
-		add(`p.account_number = ?`, q.Account)
-	}
-	if q.Number != "" {
-		add(`p.id IN (SELECT port_id FROM port_numbers WHERE e164 = ?)`, q.Number)
+	const byNumber = `p.id IN (SELECT port_id FROM port_numbers WHERE e164 = ?)`
+	switch {
+	case q.NumberOrAccount && q.Number != "" && q.Account != "":
+		add(`(p.account_number = ? OR `+byNumber+`)`, q.Account, q.Number)
+	default:
+		if q.Account != "" {
+			add(`p.account_number = ?`, q.Account)
+		}
+		if q.Number != "" {
+			add(byNumber, q.Number)
+		}
 	}
 	if q.Flag != "" {
 		// EXISTS, not IN: walking the queue's index in order and probing each port's

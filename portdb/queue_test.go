@@ -193,9 +193,12 @@ func TestPostgresDownIsUnavailable(t *testing.T) {
 	short, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	for name, call := range map[string]func() error{
-		"ping":   func() error { return db.Ping(short) },
-		"get":    func() error { _, err := db.Get(short, "aaaaaaaaaaaaaaaa"); return err },
-		"update": func() error { _, err := db.Update(short, "aaaaaaaaaaaaaaaa", func(*Port) error { return nil }); return err },
+		"ping": func() error { return db.Ping(short) },
+		"get":  func() error { _, err := db.Get(short, "aaaaaaaaaaaaaaaa"); return err },
+		"update": func() error {
+			_, err := db.Update(short, "aaaaaaaaaaaaaaaa", func(*Port) error { return nil })
+			return err
+		},
 		"list":   func() error { _, err := db.List(short, Query{}); return err },
 		"create": func() error { return db.Create(short, newPort("bbbbbbbbbbbbbbbb", "draft", t0)) },
 	} {

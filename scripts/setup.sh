@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what portdocs needs on a Debian machine (as root), skipping what is there.
 #   scripts/setup.sh          runtime: Tesseract + Leptonica + libjpeg + poppler + heif-convert
-#   scripts/setup.sh --test   also the test tools: Chromium, MinIO and Mailpit servers
+#   scripts/setup.sh --test   also the test tools: Chromium, PostgreSQL (the tests start their
+#                             own server on loopback), MinIO and Mailpit servers
 set -euo pipefail
 
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MAILPIT_VERSION=v1.33.1
 
 runtime_pkgs=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd libtesseract-dev libleptonica-dev libjpeg62-turbo-dev libheif-examples poppler-utils fonts-dejavu-core ca-certificates)
-test_pkgs=(chromium qpdf)
+test_pkgs=(chromium qpdf postgresql)
 
 want=("${runtime_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

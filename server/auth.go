@@ -169,7 +169,7 @@ func who(c echo.Context) principal {
 // ownPort answers 404 for a port the caller does not own, before its handler runs.
 func (s *Server) ownPort(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		r, _, err := s.records.get(c.Request().Context(), c.Param("id"))
+		r, err := s.records.get(c.Request().Context(), c.Param("id"))
 		if err != nil {
 			return err
 		}

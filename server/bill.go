@@ -53,7 +53,7 @@ func maskCheckPIN(raw json.RawMessage) (json.RawMessage, error) {
 // in_review (flagged) or approved (pass). The record is written last, so a storage
 // failure leaves no record pointing at a half-stored bill.
 func (s *Server) acceptBill(ctx context.Context, id, actor string, data []byte, contentType, ext string) (*Record, json.RawMessage, []Event, error) {
-	r, _, err := s.records.get(ctx, id)
+	r, err := s.records.get(ctx, id)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -145,7 +145,7 @@ func (s *Server) handleBill() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		// Refuse early, before reading a 20 MB body, when the LOA is not signed.
-		r, _, err := s.records.get(ctx, c.Param("id"))
+		r, err := s.records.get(ctx, c.Param("id"))
 		if err != nil {
 			return err
 		}
@@ -167,7 +167,7 @@ func (s *Server) handleBill() echo.HandlerFunc {
 
 func (s *Server) handleGetCheck() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		r, _, err := s.records.get(c.Request().Context(), c.Param("id"))
+		r, err := s.records.get(c.Request().Context(), c.Param("id"))
 		if err != nil {
 			return err
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/portdocs/portdocs/internal/testenv"
 	"github.com/portdocs/portdocs/loa"
 	"github.com/portdocs/portdocs/port"
+	"github.com/portdocs/portdocs/portdb"
 	"github.com/portdocs/portdocs/storage"
 )
 
@@ -130,7 +131,7 @@ func startBrowserServer(t *testing.T, now time.Time) *browserServer {
 	skew := new(atomic.Int64)
 	clock := func() time.Time { return now.Add(time.Since(startedAt) + time.Duration(skew.Load())) }
 	s, err := New(Config{
-		Store: local, Extractor: extract.New(extract.Options{}), Check: checker, Sealer: sealer, Secrets: box,
+		Store: local, DB: testDB(t, portdb.SQLite), Extractor: extract.New(extract.Options{}), Check: checker, Sealer: sealer, Secrets: box,
 		APIKeys: []APIKey{{Role: RoleWizard, Key: wizardKey}, {Role: RoleReviewer, Key: reviewerKey}, {Role: RoleAdmin, Key: adminKey}},
 		Now:     clock, Logger: newJSONLogger(io.Discard),
 	})

@@ -68,7 +68,7 @@ func (s *Server) readDoc(ctx context.Context, r *Record, name string) ([]byte, e
 
 func (s *Server) handleDocument() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		r, _, err := s.records.get(c.Request().Context(), c.Param("id"))
+		r, err := s.records.get(c.Request().Context(), c.Param("id"))
 		if err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ type Manifest struct {
 func (s *Server) handleArchive() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		r, _, err := s.records.get(ctx, c.Param("id"))
+		r, err := s.records.get(ctx, c.Param("id"))
 		if err != nil {
 			return err
 		}

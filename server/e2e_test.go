@@ -30,12 +30,14 @@ import (
 	"github.com/portdocs/portdocs/internal/testenv"
 	"github.com/portdocs/portdocs/loa"
 	"github.com/portdocs/portdocs/port"
+	"github.com/portdocs/portdocs/portdb"
 	"github.com/portdocs/portdocs/storage"
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
 	testenv.StopSharedMinIO()
+	testenv.StopSharedPostgres()
 	os.Exit(code)
 }
 
@@ -43,24 +45,25 @@ func TestMain(m *testing.M) {
 // extract, check, loa and storage packages and a real SMTP server (Mailpit):
 // create → LOA → sign on the signing page → bill → flagged → reviewer approves →
 // archive, whose every SHA-256 and the seal are verified. It runs on the local
-// folder and on a real MinIO server.
+// folder with SQLite and on a real MinIO server with a real PostgreSQL.
 func TestEndToEnd(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		// store opens the backend under test.
 		store func(t *testing.T) Store
+		db    portdb.Kind
 		// viaSignerPage uploads the bill through the link emailed to the signer
 		// instead of the wizard's API.
 		viaSignerPage bool
 	}{
-		{name: "local folder", store: func(t *testing.T) Store {
+		{name: "local folder", db: portdb.SQLite, store: func(t *testing.T) Store {
 			s, err := storage.NewLocal(t.TempDir(), storage.LocalOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return s
 		}},
-		{name: "MinIO", viaSignerPage: true, store: func(t *testing.T) Store {
+		{name: "MinIO", db: portdb.Postgres, viaSignerPage: true, store: func(t *testing.T) Store {
 			srv := testenv.SharedMinIO(t)
 			s, err := storage.NewMinIO(context.Background(), storage.MinIOConfig{Endpoint: srv.Endpoint,
 				AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Bucket: "portdocs-e2e-" + strconv.FormatInt(time.Now().UnixNano(), 36)})
@@ -70,7 +73,7 @@ func TestEndToEnd(t *testing.T) {
 			return s
 		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) { runEndToEnd(t, tc.store(t), tc.viaSignerPage) })
+		t.Run(tc.name, func(t *testing.T) { runEndToEnd(t, tc.store(t), testDB(t, tc.db), tc.viaSignerPage) })
 	}
 }
 
@@ -91,7 +94,7 @@ func (h *hookLog) has(typ string, to Status) bool {
 	return false
 }
 
-func runEndToEnd(t *testing.T, store Store, viaSignerPage bool) {
+func runEndToEnd(t *testing.T, store Store, db *portdb.DB, viaSignerPage bool) {
 	mail := testenv.StartMailpit(t)
 	const fixture = "../fixtures/bills/01-att-business"
 	billPDF, err := os.ReadFile(fixture + "/bill.pdf")
@@ -151,6 +154,7 @@ func runEndToEnd(t *testing.T, store Store, viaSignerPage bool) {
 	var logMu sync.Mutex
 	srv, err := New(Config{
 		Store:     store,
+		DB:        db,
 		Extractor: extract.New(extract.Options{}),
 		Check: func(ctx context.Context, r port.Request, ex *extract.Extraction, bill []byte, now time.Time) (json.RawMessage, error) {
 			return json.Marshal(check.Bill(ctx, r, ex, bill, now, forensic.Options{}))

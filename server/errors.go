@@ -14,6 +14,7 @@ import (
 	"github.com/portdocs/portdocs/extract"
 	"github.com/portdocs/portdocs/loa"
 	"github.com/portdocs/portdocs/port"
+	"github.com/portdocs/portdocs/portdb"
 	"github.com/portdocs/portdocs/storage"
 )
 
@@ -140,7 +141,11 @@ func classify(err error) *Error {
 		e := with(http.StatusServiceUnavailable, "storage_unavailable", "", "storage is unavailable; nothing was saved, retry later")
 		e.RetryAfter = 10
 		return e
-	case errors.Is(err, storage.ErrPreconditionFailed):
+	case errors.Is(err, portdb.ErrUnavailable):
+		e := with(http.StatusServiceUnavailable, "database_unavailable", "", "the database is unavailable; nothing was saved, retry later")
+		e.RetryAfter = 5
+		return e
+	case errors.Is(err, storage.ErrPreconditionFailed), errors.Is(err, portdb.ErrConflict), errors.Is(err, portdb.ErrExists):
 		return with(http.StatusConflict, "conflict", "", "the port changed while this request ran; retry")
 	case errors.Is(err, storage.ErrNotFound):
 		return with(http.StatusNotFound, "not_found", "", "not found")

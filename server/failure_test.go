@@ -10,17 +10,18 @@ import (
 
 	"github.com/portdocs/portdocs/extract"
 	"github.com/portdocs/portdocs/internal/testenv"
+	"github.com/portdocs/portdocs/portdb"
 	"github.com/portdocs/portdocs/storage"
 )
 
-// TestSignSurvivesStorageFailure: when the record cannot be written at the end of
-// signing, the signer gets a 503, the port stays awaiting_signature, and the same link
-// signs on the next try (the single-use signing was restored).
+// TestSignSurvivesStorageFailure: when the sealed LOA cannot be archived after the
+// signing was claimed, the signer gets a 503, the port stays awaiting_signature, and
+// the same link signs on the next try (the single-use signing was restored).
 func TestSignSurvivesStorageFailure(t *testing.T) {
 	var down atomic.Bool
 	e := newTestEnv(t, func(c *Config) {
 		c.Store = failingStore{Store: c.Store, failPut: func(key string) error {
-			if down.Load() && strings.HasSuffix(key, "/port.json") {
+			if down.Load() && strings.Contains(key, "/signed-loa-") {
 				return fmt.Errorf("put %s: %w", key, storage.ErrUnavailable)
 			}
 			return nil
@@ -32,9 +33,6 @@ func TestSignSurvivesStorageFailure(t *testing.T) {
 	down.Store(true)
 	if rec := e.sign(token, "Jane Q Doe"); rec.Code != http.StatusServiceUnavailable {
 		t.Fatalf("sign with storage down: %d, want 503: %s", rec.Code, rec.Body)
-	}
-	if rec := e.do("POST", "/v1/ports", wizardKey, "application/json", strings.NewReader(validRequest)); rec.Code != http.StatusServiceUnavailable {
-		t.Errorf("create with storage down: %d, want 503", rec.Code)
 	}
 	down.Store(false)
 	if st := getPort(t, e, id).Status; st != StatusAwaitingSignature {
@@ -91,4 +89,46 @@ func TestIdenticalUploadsShareOneExtraction(t *testing.T) {
 	if n := calls.Load(); n != 1 {
 		t.Errorf("extractor ran %d times for two identical uploads, want 1", n)
 	}
+}
+
+// TestDatabaseDownIs503: with PostgreSQL killed, the API answers 503
+// database_unavailable with Retry-After (never 500) and readiness names the database;
+// after a restart the same server works again and lost nothing acknowledged.
+func TestDatabaseDownIs503(t *testing.T) {
+	pg := testenv.StartPostgres(t)
+	db, err := portdb.Open(context.Background(), pg.CreateDatabase(t, "down"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	e := newTestEnv(t, func(c *Config) { c.DB = db })
+	id := e.createPort(validRequest)
+	pg.Kill()
+	for _, rq := range []struct{ method, path, body string }{
+		{"POST", "/v1/ports", validRequest},
+		{"GET", "/v1/ports/" + id, ""},
+		{"POST", "/v1/ports/" + id + "/notes", `{"message":"called","visibility":"internal"}`},
+		{"GET", "/v1/reviews", ""},
+	} {
+		rec := e.do(rq.method, rq.path, reviewerOrWizard(rq.path), "application/json", strings.NewReader(rq.body))
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "database_unavailable") {
+			t.Errorf("%s %s with the database down: %d %q %s", rq.method, rq.path, rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+		}
+	}
+	if rec := e.do("GET", "/readyz", "", "", nil); rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), `"database":"unavailable"`) {
+		t.Errorf("readyz with the database down: %d %s", rec.Code, rec.Body)
+	}
+	if err := pg.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if st := getPort(t, e, id).Status; st != StatusDraft {
+		t.Errorf("after the restart: status %s, want draft", st)
+	}
+}
+
+func reviewerOrWizard(path string) string {
+	if strings.HasPrefix(path, "/v1/reviews") {
+		return reviewerKey
+	}
+	return wizardKey
 }

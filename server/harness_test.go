@@ -19,6 +19,7 @@ import (
 	"github.com/portdocs/portdocs/extract"
 	"github.com/portdocs/portdocs/loa"
 	"github.com/portdocs/portdocs/port"
+	"github.com/portdocs/portdocs/portdb"
 	"github.com/portdocs/portdocs/storage"
 )
 
@@ -151,7 +152,7 @@ func newTestEnv(t *testing.T, mutate func(*Config)) *testEnv {
 	clock := &fakeClock{}
 	cfg := Config{
 		Now:   clock.Now,
-		Store: local, Extractor: fakeExtractor{fn: billExtraction}, Check: fakeCheck, Sealer: fakeSealer{},
+		Store: local, DB: testDB(t, portdb.SQLite), Extractor: fakeExtractor{fn: billExtraction}, Check: fakeCheck, Sealer: fakeSealer{},
 		Secrets: box, Mailer: mailer, BaseURL: "http://portdocs.test",
 		APIKeys: []APIKey{{Role: RoleWizard, Key: wizardKey}, {Role: RoleReviewer, Key: reviewerKey}, {Role: RoleAdmin, Key: adminKey}},
 	}

@@ -20,14 +20,17 @@ func handleHealthz() echo.HandlerFunc {
 	}
 }
 
-// handleReadyz answers 200 when storage answers and every extra check (OCR) passes,
-// 503 with the failing checks otherwise. Error texts are not sent: they may carry
-// endpoints; the log has them.
-func handleReadyz(store Store, extra map[string]Pinger, log *slog.Logger) echo.HandlerFunc {
+// handleReadyz answers 200 when storage and the database answer and every extra check
+// (OCR) passes, 503 with the failing checks otherwise. Error texts are not sent: they
+// may carry endpoints; the log has them.
+func handleReadyz(core, extra map[string]Pinger, log *slog.Logger) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
 		defer cancel()
-		checks := map[string]Pinger{"storage": store.Ping}
+		checks := map[string]Pinger{}
+		for name, p := range core {
+			checks[name] = p
+		}
 		for name, p := range extra {
 			checks[name] = p
 		}

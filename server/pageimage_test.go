@@ -266,7 +266,7 @@ func TestSignLOAPages(t *testing.T) {
 	images, _ := NewPageImages("", 0)
 	e.srv.Echo().GET("/sign/:token/loa/pages/:page", e.srv.handleSignLOAPage(images))
 
-	r, _, err := e.srv.records.get(context.Background(), id)
+	r, err := e.srv.records.get(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

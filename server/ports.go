@@ -8,14 +8,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/mail"
-	"slices"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/portdocs/portdocs/port"
+	"github.com/portdocs/portdocs/portdb"
 )
 
 // createBody is POST /v1/ports: a port request (CONTRACT §3) plus, optionally, the
@@ -137,7 +137,7 @@ func (s *Server) view(c echo.Context, r *Record) (portView, error) {
 
 func (s *Server) handleGetPort() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		r, _, err := s.records.get(c.Request().Context(), c.Param("id"))
+		r, err := s.records.get(c.Request().Context(), c.Param("id"))
 		if err != nil {
 			return err
 		}
@@ -153,7 +153,7 @@ func (s *Server) handleGetPort() echo.HandlerFunc {
 // visible to the customer; reviewers and admins see internal notes too.
 func (s *Server) handleNotes() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		r, _, err := s.records.get(c.Request().Context(), c.Param("id"))
+		r, err := s.records.get(c.Request().Context(), c.Param("id"))
 		if err != nil {
 			return err
 		}
@@ -251,55 +251,141 @@ type reviewItem struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
-// handleReviews lists ports for reviewers, oldest in their status first. Filters:
-// status (default in_review), flag (a flag code), older_than (a duration such as 24h:
-// only ports in their status at least that long).
+// handleReviews lists ports for reviewers, oldest in their status first, one page at
+// a time from the store of record's indexes. Filters: status (default in_review, or
+// all), flag (a flag code), carrier, older_than (a duration such as 24h: only ports in
+// their status at least that long); search: number (E.164 or as written), account
+// (exact), name (business or customer name, case- and accent-insensitive prefix), or q
+// (any of the three, told apart by its shape). limit (1..200, default 50) and cursor
+// (the previous page's next_cursor) page through. flag_counts counts the ports of the
+// same filter per flag code, for the queue's filter chips.
 func (s *Server) handleReviews() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		status := Status(c.QueryParam("status"))
-		if status == "" {
-			status = StatusInReview
+		q, err := reviewQuery(c, s.now().UTC())
+		if err != nil {
+			return err
 		}
-		if _, ok := transitions[status]; !ok && status != "all" {
-			return badRequest("status", "unknown status %q", status)
+		if p := who(c); !p.seesAll() {
+			q.Owner = p.owner()
 		}
-		flag := strings.ToUpper(c.QueryParam("flag"))
-		var olderThan time.Duration
-		if v := c.QueryParam("older_than"); v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil || d < 0 {
-				return badRequest("older_than", "older_than must be a duration such as 24h or 90m")
-			}
-			olderThan = d
+		ctx := c.Request().Context()
+		page, err := s.records.db.List(ctx, q)
+		if errors.Is(err, portdb.ErrBadCursor) {
+			return badRequest("cursor", "cursor is not one this service returned; start again without it")
 		}
-		all, err := s.records.list(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		counts, err := s.records.db.FlagCounts(ctx, q)
 		if err != nil {
 			return err
 		}
 		now := s.now().UTC()
-		items := []reviewItem{}
-		for _, r := range all {
-			if !who(c).owns(r) || status != "all" && r.Status != status {
-				continue
-			}
-			if flag != "" && !slices.Contains(r.FlagCodes, flag) {
-				continue
-			}
-			age := now.Sub(r.StatusSince)
-			if age < olderThan {
-				continue
+		items := make([]reviewItem, 0, len(page.Items))
+		for _, it := range page.Items {
+			var r Record
+			if err := json.Unmarshal(it.Body, &r); err != nil {
+				return fmt.Errorf("decode port %s: %w", it.ID, err)
 			}
 			codes := r.FlagCodes
 			if codes == nil {
 				codes = []string{}
 			}
 			items = append(items, reviewItem{ID: r.ID, Status: r.Status, StatusSince: r.StatusSince,
-				AgeSeconds: int64(age.Seconds()), CarrierName: r.Request.CarrierName, Numbers: len(r.Request.Numbers),
+				AgeSeconds: int64(now.Sub(r.StatusSince).Seconds()), CarrierName: r.Request.CarrierName, Numbers: len(r.Request.Numbers),
 				Verdict: r.Verdict, FlagCodes: codes, LatestCheck: r.LatestCheck, CreatedAt: r.CreatedAt})
 		}
-		sort.SliceStable(items, func(i, j int) bool { return items[i].StatusSince.Before(items[j].StatusSince) })
-		return c.JSON(http.StatusOK, map[string]any{"reviews": items})
+		out := map[string]any{"reviews": items, "flag_counts": counts}
+		if page.Next != "" {
+			out["next_cursor"] = page.Next
+		}
+		return c.JSON(http.StatusOK, out)
 	}
+}
+
+// maxSearchLen bounds a search term (a name prefix, an account number).
+const maxSearchLen = 100
+
+// reviewQuery reads the queue's filters from the query string.
+func reviewQuery(c echo.Context, now time.Time) (portdb.Query, error) {
+	var q portdb.Query
+	status := Status(c.QueryParam("status"))
+	switch {
+	case status == "":
+		q.Status = string(StatusInReview)
+	case status == "all":
+	default:
+		if _, ok := transitions[status]; !ok {
+			return q, badRequest("status", "unknown status %q", status)
+		}
+		q.Status = string(status)
+	}
+	q.Flag = strings.ToUpper(strings.TrimSpace(c.QueryParam("flag")))
+	if v := c.QueryParam("older_than"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return q, badRequest("older_than", "older_than must be a duration such as 24h or 90m")
+		}
+		q.OlderThan = now.Add(-d)
+	}
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > portdb.MaxLimit {
+			return q, badRequest("limit", "limit must be a whole number from 1 to %d", portdb.MaxLimit)
+		}
+		q.Limit = n
+	}
+	q.Cursor = c.QueryParam("cursor")
+	q.Carrier = strings.TrimSpace(c.QueryParam("carrier"))
+	number, account, name := strings.TrimSpace(c.QueryParam("number")), strings.TrimSpace(c.QueryParam("account")), strings.TrimSpace(c.QueryParam("name"))
+	if term := strings.TrimSpace(c.QueryParam("q")); term != "" {
+		switch {
+		case searchLooksLikeNumber(term):
+			// 10 digits may be a phone number or an account number: either matches.
+			number, account, q.NumberOrAccount = term, term, true
+		case strings.ContainsAny(term, "0123456789") && !strings.ContainsAny(term, " "):
+			account = term
+		default:
+			name = term
+		}
+	}
+	for field, v := range map[string]string{"carrier": q.Carrier, "account": account, "name": name, "flag": q.Flag} {
+		if len(v) > maxSearchLen {
+			return q, badRequest(field, "%s is longer than %d characters", field, maxSearchLen)
+		}
+	}
+	if number != "" {
+		e164, err := port.NormalizeNumber(number)
+		if err != nil {
+			return q, badRequest("number", "number %q is not a phone number; give it as +14105550142 or (410) 555-0142", number)
+		}
+		q.Number = e164
+	}
+	if name != "" && portdb.Fold(name) == "" {
+		return q, badRequest("name", "name must hold a letter or a digit")
+	}
+	q.Account, q.Name = account, name
+	return q, nil
+}
+
+// searchLooksLikeNumber: a search term written as a phone number (digits with the
+// usual punctuation, 10 or 11 digits), not an account number.
+func searchLooksLikeNumber(term string) bool {
+	digits := 0
+	for _, r := range term {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune("+-.() ", r):
+		default:
+			return false
+		}
+	}
+	if digits != 10 && digits != 11 {
+		return false
+	}
+	_, err := port.NormalizeNumber(term)
+	return err == nil
 }
 
 type reviewBody struct {

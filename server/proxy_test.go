@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -28,12 +27,11 @@ func openedIP(t *testing.T, e *testEnv, peer string, headers map[string]string) 
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET /sign: %d, want 200; %s", rec.Code, rec.Body)
 	}
-	rc, _, err := e.store.Get(t.Context(), signingKey(loa.HashToken(token)))
+	row, err := e.srv.cfg.DB.GetSigning(t.Context(), loa.HashToken(token))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rc.Close()
-	data, _ := io.ReadAll(rc)
+	data := row.Body
 	var sg loa.Signing
 	mustJSON(t, data, &sg)
 	for _, ev := range sg.Audit {

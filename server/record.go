@@ -1,20 +1,18 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/portdocs/portdocs/port"
-	"github.com/portdocs/portdocs/storage"
+	"github.com/portdocs/portdocs/portdb"
 )
 
 // Status is a port's place in its life.
@@ -194,108 +192,129 @@ func newID(n int) string {
 
 var portIDPattern = regexp.MustCompile(`^[a-z2-7]{16,32}$`)
 
-func portKey(id string) string { return "ports/" + id + "/port.json" }
-
-// records reads and writes port records with optimistic concurrency.
+// records reads and writes port records in the store of record (portdb): each update
+// is one transaction on the port's locked row.
 type records struct {
-	store Store
+	db *portdb.DB
 }
 
 // errNoPort is returned for an unknown or malformed port id.
 var errNoPort = notFound("port")
 
-// get reads a record and its ETag.
-func (rs records) get(ctx context.Context, id string) (*Record, string, error) {
+// get reads a record.
+func (rs records) get(ctx context.Context, id string) (*Record, error) {
 	if !portIDPattern.MatchString(id) {
-		return nil, "", errNoPort
+		return nil, errNoPort
 	}
-	rc, info, err := rs.store.Get(ctx, portKey(id))
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, "", errNoPort
+	p, err := rs.db.Get(ctx, id)
+	if errors.Is(err, portdb.ErrNotFound) {
+		return nil, errNoPort
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, 64<<20))
-	if err != nil {
-		return nil, "", fmt.Errorf("read port %s: %w", id, err)
-	}
-	var r Record
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, "", fmt.Errorf("decode port %s: %w", id, err)
-	}
-	return &r, info.ETag, nil
+	return recordOf(p)
 }
 
 // create writes a new record; it fails if the id exists.
 func (rs records) create(ctx context.Context, r *Record) error {
-	return rs.put(ctx, r, storage.PutOptions{IfNoneMatch: "*"})
-}
-
-func (rs records) put(ctx context.Context, r *Record, opts storage.PutOptions) error {
-	data, err := json.Marshal(r)
+	p, err := portOf(r)
 	if err != nil {
 		return err
 	}
-	opts.ContentType = "application/json"
-	_, err = rs.store.Put(ctx, portKey(r.ID), bytes.NewReader(data), int64(len(data)), opts)
-	return err
+	return rs.db.Create(ctx, p)
 }
 
-// maxUpdateAttempts bounds the read-modify-write loop under contention.
-const maxUpdateAttempts = 8
-
-// update reads the record, applies fn and writes it back only if nobody else wrote in
-// between (If-Match). On a lost race it re-reads and re-applies fn, so fn must derive
-// everything from the record it is given. It returns the record as written.
+// update applies fn to the record with its row locked and writes the result in the
+// same transaction: a concurrent update (this instance or another) waits, then sees
+// this one's result. It returns the record as written.
 func (rs records) update(ctx context.Context, id string, fn func(r *Record) error) (*Record, error) {
-	for attempt := 0; ; attempt++ {
-		r, etag, err := rs.get(ctx, id)
+	if !portIDPattern.MatchString(id) {
+		return nil, errNoPort
+	}
+	var out *Record
+	_, err := rs.db.Update(ctx, id, func(p *portdb.Port) error {
+		r, err := recordOf(p)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := fn(r); err != nil {
-			return nil, err
+			return err
 		}
-		err = rs.put(ctx, r, storage.PutOptions{IfMatch: etag})
-		if err == nil {
-			return r, nil
+		if err := fillPort(p, r); err != nil {
+			return err
 		}
-		if !errors.Is(err, storage.ErrPreconditionFailed) || attempt+1 >= maxUpdateAttempts {
-			return nil, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
-		}
+		out = r
+		return nil
+	})
+	if errors.Is(err, portdb.ErrNotFound) {
+		return nil, errNoPort
 	}
-}
-
-// list reads every record (the reviewers' queue). Fine for thousands of ports; a
-// database index would replace it beyond that.
-func (rs records) list(ctx context.Context) ([]*Record, error) {
-	infos, err := rs.store.List(ctx, "ports/")
 	if err != nil {
 		return nil, err
 	}
-	var out []*Record
-	for _, info := range infos {
-		if !strings.HasSuffix(info.Key, "/port.json") {
-			continue
-		}
-		id := strings.TrimSuffix(strings.TrimPrefix(info.Key, "ports/"), "/port.json")
-		r, _, err := rs.get(ctx, id)
-		if errors.Is(err, errNoPort) {
-			continue // deleted meanwhile
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
 	return out, nil
+}
+
+// portOf is the database's view of a record: the queue's columns and search rows, the
+// record without its timeline and documents as the body, and those two as rows.
+func portOf(r *Record) (*portdb.Port, error) {
+	p := &portdb.Port{ID: r.ID, CreatedAt: r.CreatedAt}
+	return p, fillPort(p, r)
+}
+
+func fillPort(p *portdb.Port, r *Record) error {
+	body := *r
+	body.Timeline, body.Documents = nil, nil
+	data, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	p.Status, p.StatusSince, p.Owner, p.UpdatedAt, p.Body = string(r.Status), r.StatusSince, r.owner(), r.UpdatedAt, data
+	p.Carrier, p.AccountNumber = r.Request.CarrierName, r.Request.Customer.AccountNumber
+	cu := r.Request.Customer
+	p.Names = []string{cu.BusinessName, strings.TrimSpace(cu.FirstName + " " + cu.LastName)}
+	p.Numbers = p.Numbers[:0]
+	for _, n := range r.Request.Numbers {
+		p.Numbers = append(p.Numbers, n.Number)
+	}
+	p.Flags = r.FlagCodes
+	p.Events = p.Events[:0]
+	for _, e := range r.Timeline {
+		data, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		p.Events = append(p.Events, portdb.Event{ID: e.ID, At: e.At, Type: e.Type, Actor: e.Actor, Visibility: e.Visibility, Body: data})
+	}
+	p.Documents = p.Documents[:0]
+	for _, d := range r.Documents {
+		p.Documents = append(p.Documents, portdb.Document{Name: d.Name, Kind: d.Kind, SHA256: d.SHA256, Size: d.Size,
+			ContentType: d.ContentType, CreatedAt: d.CreatedAt, Key: d.StoreKey})
+	}
+	return nil
+}
+
+// recordOf puts a record back together from its row, timeline and documents.
+func recordOf(p *portdb.Port) (*Record, error) {
+	var r Record
+	if err := json.Unmarshal(p.Body, &r); err != nil {
+		return nil, fmt.Errorf("decode port %s: %w", p.ID, err)
+	}
+	r.Timeline = make([]Event, 0, len(p.Events))
+	for _, pe := range p.Events {
+		var e Event
+		if err := json.Unmarshal(pe.Body, &e); err != nil {
+			return nil, fmt.Errorf("decode port %s event %s: %w", p.ID, pe.ID, err)
+		}
+		r.Timeline = append(r.Timeline, e)
+	}
+	r.Documents = make([]storedDoc, 0, len(p.Documents))
+	for _, d := range p.Documents {
+		r.Documents = append(r.Documents, storedDoc{Document: Document{Name: d.Name, Kind: d.Kind, SHA256: d.SHA256, Size: d.Size,
+			ContentType: d.ContentType, CreatedAt: d.CreatedAt}, StoreKey: d.Key})
+	}
+	return &r, nil
 }
 
 // owner is who the port belongs to.

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +61,8 @@ func (ui *reviewUI) handleQueue() echo.HandlerFunc {
 		c.Set(principalKey, sess.who)
 		q := url.Values{}
 		status, flag, age := c.QueryParam("status"), strings.TrimSpace(c.QueryParam("flag")), c.QueryParam("older_than")
-		for k, v := range map[string]string{"status": status, "flag": flag, "older_than": age} {
+		search, carrier, cursor := strings.TrimSpace(c.QueryParam("q")), strings.TrimSpace(c.QueryParam("carrier")), c.QueryParam("cursor")
+		for k, v := range map[string]string{"status": status, "flag": flag, "older_than": age, "q": search, "carrier": carrier, "cursor": cursor} {
 			if v != "" {
 				q.Set(k, v)
 			}
@@ -69,7 +71,7 @@ func (ui *reviewUI) handleQueue() echo.HandlerFunc {
 		if status == "" {
 			status = string(StatusInReview)
 		}
-		data["Filter"] = map[string]string{"Status": status, "Flag": flag, "Age": age}
+		data["Filter"] = map[string]string{"Status": status, "Flag": flag, "Age": age, "Q": search, "Carrier": carrier}
 		data["Statuses"], data["Ages"] = statusFilters, ageFilters
 		code := http.StatusOK
 		body, err := ui.callAPI(c, ui.s.handleReviews(), http.MethodGet, "/v1/reviews?"+q.Encode(), nil, nil)
@@ -81,7 +83,9 @@ func (ui *reviewUI) handleQueue() echo.HandlerFunc {
 			data["Error"], code = e.Message, e.Status
 		}
 		var out struct {
-			Reviews []reviewItem `json:"reviews"`
+			Reviews    []reviewItem   `json:"reviews"`
+			Next       string         `json:"next_cursor"`
+			FlagCounts map[string]int `json:"flag_counts"`
 		}
 		if body != nil {
 			if err := json.Unmarshal(body, &out); err != nil {
@@ -93,6 +97,39 @@ func (ui *reviewUI) handleQueue() echo.HandlerFunc {
 			items = append(items, queueView{reviewItem: it, Age: humanAge(time.Duration(it.AgeSeconds) * time.Second)})
 		}
 		data["Items"], data["Title"] = items, "Queue"
+		// The chips: each flag with its count under the other filters; a chip links
+		// to the queue narrowed to it (the current flag's chip widens it again).
+		type chip struct {
+			Code, URL string
+			Count     int
+			On        bool
+		}
+		var chips []chip
+		for code, n := range out.FlagCounts {
+			cq := url.Values{}
+			for k, v := range q {
+				if k != "flag" && k != "cursor" {
+					cq[k] = v
+				}
+			}
+			on := strings.EqualFold(code, flag)
+			if !on {
+				cq.Set("flag", code)
+			}
+			chips = append(chips, chip{Code: code, Count: n, On: on, URL: "/review?" + cq.Encode()})
+		}
+		sort.Slice(chips, func(i, j int) bool {
+			return chips[i].Count > chips[j].Count || chips[i].Count == chips[j].Count && chips[i].Code < chips[j].Code
+		})
+		data["Chips"] = chips
+		if out.Next != "" {
+			nq := url.Values{}
+			for k, v := range q {
+				nq[k] = v
+			}
+			nq.Set("cursor", out.Next)
+			data["NextURL"] = "/review?" + nq.Encode()
+		}
 		return ui.s.renderPage(c, code, "review_queue.html", data)
 	}
 }

@@ -135,7 +135,7 @@ func containsString(list []string, s string) bool {
 
 func (ui *reviewUI) handlePort() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		r, _, err := ui.s.records.get(c.Request().Context(), c.Param("id"))
+		r, err := ui.s.records.get(c.Request().Context(), c.Param("id"))
 		if err != nil {
 			return err
 		}
@@ -170,7 +170,7 @@ func (ui *reviewUI) handleDecision() echo.HandlerFunc {
 		if e.Status != http.StatusUnprocessableEntity && e.Status != http.StatusConflict {
 			return err
 		}
-		r, _, gerr := ui.s.records.get(c.Request().Context(), id)
+		r, gerr := ui.s.records.get(c.Request().Context(), id)
 		if gerr != nil {
 			return gerr
 		}
@@ -188,7 +188,7 @@ func (ui *reviewUI) handleDecision() echo.HandlerFunc {
 func (ui *reviewUI) handlePageImage() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		r, _, err := ui.s.records.get(ctx, c.Param("id"))
+		r, err := ui.s.records.get(ctx, c.Param("id"))
 		if err != nil {
 			return err
 		}

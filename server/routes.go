@@ -11,7 +11,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	// Operations: no key (probes and scrapers run inside the deployment).
 	e.GET("/healthz", handleHealthz())
-	e.GET("/readyz", handleReadyz(s.cfg.Store, s.cfg.Ready, s.log))
+	e.GET("/readyz", handleReadyz(map[string]Pinger{"storage": s.cfg.Store.Ping, "database": s.cfg.DB.Ping}, s.cfg.Ready, s.log))
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
 	e.GET("/openapi.yaml", handleOpenAPI())
 

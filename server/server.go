@@ -19,12 +19,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portdocs/portdocs/loa"
+	"github.com/portdocs/portdocs/portdb"
 )
 
-// Config is everything the server needs. Store, Extractor, Check, Sealer and Secrets
-// are required; the rest has defaults.
+// Config is everything the server needs. Store, DB, Extractor, Check, Sealer and
+// Secrets are required; the rest has defaults.
 type Config struct {
+	// Store keeps the documents' bytes; DB is the store of record (ports, their
+	// timeline, documents' keys, signings).
 	Store     Store
+	DB        *portdb.DB
 	Extractor Extractor
 	Check     Checker
 	Sealer    Sealer
@@ -94,6 +98,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		errs = append(errs, errors.New("server: Store is required"))
 	}
+	if cfg.DB == nil {
+		errs = append(errs, errors.New("server: DB is required"))
+	}
 	if cfg.Extractor == nil {
 		errs = append(errs, errors.New("server: Extractor is required"))
 	}
@@ -146,7 +153,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:          cfg,
 		log:          cfg.Logger.With(slog.String("component", "server")),
-		records:      records{store: cfg.Store},
+		records:      records{db: cfg.DB},
 		pages:        pages,
 		now:          cfg.Now,
 		registry:     cfg.Registry,

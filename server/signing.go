@@ -1,12 +1,10 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -16,46 +14,52 @@ import (
 
 	"github.com/portdocs/portdocs/loa"
 	"github.com/portdocs/portdocs/port"
-	"github.com/portdocs/portdocs/storage"
+	"github.com/portdocs/portdocs/portdb"
 )
-
-func signingKey(tokenHash string) string { return "signings/" + tokenHash + ".json" }
 
 // tokenPattern rejects anything that cannot be a signing token before any lookup.
 var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{16,128}$`)
 
-// getSigning finds the signing a token opens. The store is keyed by the token's
-// SHA-256, so a leaked store copy does not let anyone sign.
-func (s *Server) getSigning(ctx context.Context, token string) (*loa.Signing, string, error) {
+// getSigning finds the signing a token opens, with its version for a later
+// compare-and-swap. The store of record keys signings by the token's SHA-256, so a
+// leaked copy of the database does not let anyone sign.
+func (s *Server) getSigning(ctx context.Context, token string) (*loa.Signing, int64, error) {
 	if !tokenPattern.MatchString(token) {
-		return nil, "", notFound("signing link")
+		return nil, 0, notFound("signing link")
 	}
-	rc, info, err := s.cfg.Store.Get(ctx, signingKey(loa.HashToken(token)))
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, "", notFound("signing link")
-	}
+	sg, version, err := s.getSigningByHash(ctx, loa.HashToken(token))
 	if err != nil {
-		return nil, "", err
-	}
-	defer rc.Close()
-	var sg loa.Signing
-	if err := json.NewDecoder(io.LimitReader(rc, 16<<20)).Decode(&sg); err != nil {
-		return nil, "", fmt.Errorf("decode signing: %w", err)
+		return nil, 0, err
 	}
 	if !sg.MatchToken(token) {
-		return nil, "", notFound("signing link")
+		return nil, 0, notFound("signing link")
 	}
-	return &sg, info.ETag, nil
+	return sg, version, nil
 }
 
-func (s *Server) putSigning(ctx context.Context, sg *loa.Signing, opts storage.PutOptions) error {
+func (s *Server) getSigningByHash(ctx context.Context, tokenHash string) (*loa.Signing, int64, error) {
+	row, err := s.cfg.DB.GetSigning(ctx, tokenHash)
+	if errors.Is(err, portdb.ErrNotFound) {
+		return nil, 0, notFound("signing link")
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	var sg loa.Signing
+	if err := json.Unmarshal(row.Body, &sg); err != nil {
+		return nil, 0, fmt.Errorf("decode signing: %w", err)
+	}
+	return &sg, row.Version, nil
+}
+
+// putSigning writes sg if its stored version is still ifVersion (portdb.NoVersion to
+// create, portdb.AnyVersion to overwrite) and returns the new version.
+func (s *Server) putSigning(ctx context.Context, sg *loa.Signing, ifVersion int64) (int64, error) {
 	data, err := json.Marshal(sg)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	opts.ContentType = "application/json"
-	_, err = s.cfg.Store.Put(ctx, signingKey(sg.TokenSHA256), bytes.NewReader(data), int64(len(data)), opts)
-	return err
+	return s.cfg.DB.PutSigning(ctx, &portdb.Signing{TokenSHA256: sg.TokenSHA256, PortID: sg.PortID, Body: data}, ifVersion)
 }
 
 type loaBody struct {
@@ -73,7 +77,7 @@ func (s *Server) handleSendLOA() echo.HandlerFunc {
 				return err
 			}
 		}
-		r, _, err := s.records.get(ctx, c.Param("id"))
+		r, err := s.records.get(ctx, c.Param("id"))
 		if err != nil {
 			return err
 		}
@@ -109,7 +113,7 @@ func (s *Server) handleSendLOA() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := s.putSigning(ctx, sg, storage.PutOptions{IfNoneMatch: "*"}); err != nil {
+		if _, err := s.putSigning(ctx, sg, portdb.NoVersion); err != nil {
 			return err
 		}
 		var evs []Event
@@ -140,7 +144,7 @@ func (s *Server) handleSendLOA() echo.HandlerFunc {
 				req.Signer.FullName, req.CarrierName, url, sg.ExpiresAt.Format("2 January 2006 15:04 MST")), "signing_link")
 		if sent {
 			if err := sg.Sent(s.now().UTC(), "email to "+maskEmail(req.Signer.Email)); err == nil {
-				if err := s.putSigning(ctx, sg, storage.PutOptions{}); err != nil {
+				if _, err := s.putSigning(ctx, sg, portdb.AnyVersion); err != nil {
 					s.log.WarnContext(ctx, "record sent event", slog.String("port_id", r.ID), slog.String("error", err.Error()))
 				}
 			}
@@ -159,17 +163,10 @@ func isEmptyBody(err error) bool {
 // voidSigning kills a replaced link; failures are logged (the record no longer points
 // at it, so it cannot sign anyway).
 func (s *Server) voidSigning(ctx context.Context, tokenHash string, now time.Time) {
-	rc, info, err := s.cfg.Store.Get(ctx, signingKey(tokenHash))
-	if err != nil {
-		s.log.WarnContext(ctx, "void old signing", slog.String("error", err.Error()))
-		return
-	}
-	var sg loa.Signing
-	err = json.NewDecoder(rc).Decode(&sg)
-	rc.Close()
+	sg, version, err := s.getSigningByHash(ctx, tokenHash)
 	if err == nil {
 		if err = sg.Void(now, "replaced by a new link"); err == nil {
-			err = s.putSigning(ctx, &sg, storage.PutOptions{IfMatch: info.ETag})
+			_, err = s.putSigning(ctx, sg, version)
 		}
 	}
 	if err != nil {

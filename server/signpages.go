@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/portdocs/portdocs/loa"
+	"github.com/portdocs/portdocs/portdb"
 	"github.com/portdocs/portdocs/storage"
 )
 
@@ -69,20 +70,20 @@ func (s *Server) renderPage(c echo.Context, status int, name string, data map[st
 }
 
 // signContext loads what a signing page needs and checks the link is the port's live one.
-func (s *Server) signContext(c echo.Context) (*loa.Signing, string, *Record, error) {
+func (s *Server) signContext(c echo.Context) (*loa.Signing, int64, *Record, error) {
 	ctx := c.Request().Context()
-	sg, etag, err := s.getSigning(ctx, c.Param("token"))
+	sg, version, err := s.getSigning(ctx, c.Param("token"))
 	if err != nil {
-		return nil, "", nil, err
+		return nil, 0, nil, err
 	}
-	r, _, err := s.records.get(ctx, sg.PortID)
+	r, err := s.records.get(ctx, sg.PortID)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, 0, nil, err
 	}
 	if r.SigningKey != sg.TokenSHA256 || r.Status == StatusCancelled {
-		return nil, "", nil, fmt.Errorf("port %s: %w", r.ID, loa.ErrVoided)
+		return nil, 0, nil, fmt.Errorf("port %s: %w", r.ID, loa.ErrVoided)
 	}
-	return sg, etag, r, nil
+	return sg, version, r, nil
 }
 
 // maxListedNumbers bounds the numbers listed on the signer's page itself: a bulk order
@@ -122,7 +123,7 @@ func signedOrLater(st Status) bool {
 // handleSignPage shows the LOA with the consent box, the typed name and the pad.
 func (s *Server) handleSignPage() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		sg, etag, r, err := s.signContext(c)
+		sg, version, r, err := s.signContext(c)
 		if err != nil {
 			return err
 		}
@@ -132,7 +133,7 @@ func (s *Server) handleSignPage() echo.HandlerFunc {
 		if err := sg.Open(s.now().UTC(), c.RealIP(), c.Request().UserAgent()); err != nil {
 			return err
 		}
-		if err := s.putSigning(c.Request().Context(), sg, storage.PutOptions{IfMatch: etag}); err != nil {
+		if _, err := s.putSigning(c.Request().Context(), sg, version); err != nil {
 			// The page still works; only this "opened" line of the audit is lost.
 			s.log.WarnContext(c.Request().Context(), "record signing opened", slog.String("port_id", r.ID), slog.String("error", err.Error()))
 		}
@@ -170,7 +171,7 @@ func (s *Server) handleSignLOA() echo.HandlerFunc {
 func (s *Server) handleSign() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		sg, etag, r, err := s.signContext(c)
+		sg, version, r, err := s.signContext(c)
 		if err != nil {
 			return err
 		}
@@ -219,21 +220,15 @@ func (s *Server) handleSign() echo.HandlerFunc {
 		// on one link, only the one whose write lands archives a sealed LOA (the
 		// archive keeps whatever it is given for years, so a loser's must never
 		// reach it).
-		data2, err := json.Marshal(sg)
-		if err != nil {
-			return err
-		}
-		info, err := s.cfg.Store.Put(ctx, signingKey(sg.TokenSHA256), bytes.NewReader(data2), int64(len(data2)),
-			storage.PutOptions{ContentType: "application/json", IfMatch: etag})
-		if errors.Is(err, storage.ErrPreconditionFailed) {
+		claimed, err := s.putSigning(ctx, sg, version)
+		if errors.Is(err, portdb.ErrConflict) {
 			return fmt.Errorf("signing changed meanwhile: %w", loa.ErrUsed)
 		}
 		if err != nil {
 			return err
 		}
 		restore := func() {
-			if _, rerr := s.cfg.Store.Put(context.WithoutCancel(ctx), signingKey(sg.TokenSHA256), bytes.NewReader(before), int64(len(before)),
-				storage.PutOptions{ContentType: "application/json", IfMatch: info.ETag}); rerr != nil {
+			if _, rerr := s.cfg.DB.PutSigning(context.WithoutCancel(ctx), &portdb.Signing{TokenSHA256: sg.TokenSHA256, PortID: sg.PortID, Body: before}, claimed); rerr != nil {
 				s.log.ErrorContext(ctx, "restore signing after failed sign", slog.String("port_id", r.ID), slog.String("error", rerr.Error()))
 			}
 		}

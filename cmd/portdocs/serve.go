@@ -23,6 +23,7 @@ import (
 	"github.com/portdocs/portdocs/forensic"
 	"github.com/portdocs/portdocs/loa"
 	"github.com/portdocs/portdocs/port"
+	"github.com/portdocs/portdocs/portdb"
 	"github.com/portdocs/portdocs/server"
 	"github.com/portdocs/portdocs/storage"
 )
@@ -192,6 +193,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("storage: %v; check MINIO_* or PORTDOCS_DATA_DIR", err)
 	}
+	// The store of record: SQLite in the data folder unless PORTDOCS_DATABASE_URL names
+	// a PostgreSQL server (several instances share one). Records that an earlier
+	// portdocs kept as JSON objects in storage are imported once.
+	dbCtx, cancelDB := context.WithTimeout(ctx, 30*time.Second)
+	db, err := portdb.Open(dbCtx, getenv("PORTDOCS_DATABASE_URL"), st.dataDir)
+	if err == nil {
+		_, _, err = server.ImportLegacy(dbCtx, store, db, logger)
+	}
+	cancelDB()
+	if err != nil {
+		return fmt.Errorf("database: %v; check PORTDOCS_DATABASE_URL or PORTDOCS_DATA_DIR", err)
+	}
+	defer db.Close()
 	key := st.secretKey
 	if key == nil {
 		path := filepath.Join(st.dataDir, "secret.key")
@@ -257,6 +271,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	extractor := extract.New(extract.Options{MaxBytes: st.maxUpload, OCR: ocr})
 	srv, err := server.New(server.Config{
 		Store:     store,
+		DB:        db,
 		Extractor: extractor,
 		Check: func(ctx context.Context, req port.Request, ex *extract.Extraction, bill []byte, now time.Time) (json.RawMessage, error) {
 			return json.Marshal(check.Bill(ctx, req, ex, bill, now, forensic.Options{Extractor: extractor}))

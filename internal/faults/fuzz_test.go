@@ -18,6 +18,7 @@ import (
 	"github.com/portdocs/portdocs/internal/testenv"
 	"github.com/portdocs/portdocs/loa"
 	"github.com/portdocs/portdocs/port"
+	"github.com/portdocs/portdocs/portdb"
 	"github.com/portdocs/portdocs/server"
 	"github.com/portdocs/portdocs/storage"
 )
@@ -68,8 +69,13 @@ func FuzzServerUploads(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	db, err := portdb.Open(context.Background(), "", f.TempDir())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { db.Close() })
 	srv, err := server.New(server.Config{
-		Store: store, Sealer: sealer, Secrets: box,
+		Store: store, DB: db, Sealer: sealer, Secrets: box,
 		Extractor: extract.New(extract.Options{MaxPages: 20, Timeout: 5 * time.Second}),
 		Check: func(_ context.Context, r port.Request, x *extract.Extraction, _ []byte, now time.Time) (json.RawMessage, error) {
 			return json.Marshal(check.Run(r, x, now))

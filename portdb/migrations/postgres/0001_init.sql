@@ -1,6 +1,6 @@
 -- The store of record (issue 15), as in ../sqlite/0001_init.sql but with byte-order
 -- ("C") collation where the queue compares text ranges or sorts ties by id. Times are
--- Unix microseconds; bodies are the server's JSON. Each query the reviewers' queue
+-- Unix microseconds (a document's created_at nanoseconds, as the record keeps it); bodies are the server's JSON. Each query the reviewers' queue
 -- runs has an index that answers it.
 CREATE TABLE ports (
   id             TEXT COLLATE "C" PRIMARY KEY,

@@ -1,4 +1,5 @@
--- The store of record (issue 15). Times are Unix microseconds; bodies are the
+-- The store of record (issue 15). Times are Unix microseconds (a document's
+-- created_at nanoseconds, as the record keeps it); bodies are the
 -- server's JSON. Each query the reviewers' queue runs has an index that answers it.
 CREATE TABLE ports (
   id             TEXT PRIMARY KEY,
