@@ -96,3 +96,61 @@ func listenersOn(endpoint string) int {
 	}
 	return n
 }
+
+// procStat reads pid's state letter and parent pid from /proc/PID/stat.
+func procStat(pid int) (state byte, ppid int, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, false
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 || i+2 >= len(b) {
+		return 0, 0, false
+	}
+	f := strings.Fields(string(b[i+2:]))
+	if len(f) < 2 {
+		return 0, 0, false
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	return f[0][0], ppid, true
+}
+
+// childrenOf lists the live processes whose parent is pid.
+func childrenOf(pid int) []int {
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	var kids []int
+	for _, d := range dirs {
+		p, err := strconv.Atoi(filepath.Base(d))
+		if err != nil {
+			continue
+		}
+		if st, ppid, ok := procStat(p); ok && ppid == pid && st != 'Z' {
+			kids = append(kids, p)
+		}
+	}
+	return kids
+}
+
+// killTree kills pid and its children at once, as a crash would. PostgreSQL's
+// backends lead process groups of their own (they call setsid), so a signal to the
+// postmaster's group misses them: stop the parent (no new children), kill every
+// child, then the parent, and wait until the children are gone (a zombie holds no
+// shared memory, so it counts as gone).
+func killTree(pid int) {
+	syscall.Kill(pid, syscall.SIGSTOP)
+	kids := childrenOf(pid)
+	for _, k := range kids {
+		syscall.Kill(k, syscall.SIGKILL)
+	}
+	syscall.Kill(-pid, syscall.SIGKILL)
+	syscall.Kill(pid, syscall.SIGKILL)
+	deadline := time.Now().Add(10 * time.Second)
+	for _, k := range kids {
+		for time.Now().Before(deadline) {
+			if st, _, ok := procStat(k); !ok || st == 'Z' {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+}

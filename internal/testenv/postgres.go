@@ -247,21 +247,19 @@ func (s *PostgresServer) stopLocked(sig syscall.Signal) {
 	if s.cmd == nil {
 		return
 	}
-	syscall.Kill(-s.cmd.Process.Pid, sig) // the process group: postmaster and backends
+	if sig == syscall.SIGKILL {
+		killTree(s.cmd.Process.Pid) // the postmaster and its backends, at once
+	} else {
+		syscall.Kill(s.cmd.Process.Pid, sig) // the postmaster shuts its backends down
+	}
 	select {
 	case <-s.done:
 	case <-time.After(30 * time.Second):
 		syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 		<-s.done
 	}
-	// Backends outlive a killed postmaster for a moment; a restart needs them gone.
-	for i := 0; i < 5000 && processGroupAlive(s.cmd.Process.Pid); i++ {
-		time.Sleep(time.Millisecond)
-	}
 	s.cmd = nil
 }
-
-func processGroupAlive(pgid int) bool { return syscall.Kill(-pgid, 0) == nil }
 
 func (s *PostgresServer) logTail() string {
 	b, _ := os.ReadFile(s.logPath)
