@@ -112,7 +112,7 @@ func billBody(data []byte) func(t *testing.T) (string, io.Reader) {
 	}
 }
 
-func getPort(t *testing.T, e *testEnv, id string) portView {
+func getPort(t testing.TB, e *testEnv, id string) portView {
 	t.Helper()
 	rec := e.do(http.MethodGet, "/v1/ports/"+id, adminKey, "", nil)
 	if rec.Code != http.StatusOK {

@@ -131,14 +131,14 @@ func (c *fakeClock) advance(d time.Duration) {
 }
 
 type testEnv struct {
-	t      *testing.T
+	t      testing.TB
 	clock  *fakeClock
 	srv    *Server
 	store  Store
 	mailer *fakeMailer
 }
 
-func newTestEnv(t *testing.T, mutate func(*Config)) *testEnv {
+func newTestEnv(t testing.TB, mutate func(*Config)) *testEnv {
 	t.Helper()
 	local, err := storage.NewLocal(t.TempDir(), storage.LocalOptions{})
 	if err != nil {
@@ -224,7 +224,7 @@ func (e *testEnv) signedPort() string {
 }
 
 // multipartFile builds a multipart body with field "file".
-func multipartFile(t *testing.T, name string, data []byte) (string, *bytes.Buffer) {
+func multipartFile(t testing.TB, name string, data []byte) (string, *bytes.Buffer) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -248,7 +248,7 @@ func (e *testEnv) uploadBill(id string, data []byte) *httptest.ResponseRecorder 
 	return e.do(http.MethodPost, "/v1/ports/"+id+"/bill", wizardKey, ct, body)
 }
 
-func mustJSON(t *testing.T, data []byte, v any) {
+func mustJSON(t testing.TB, data []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(data, v); err != nil {
 		t.Fatalf("decode %s: %v", data, err)

@@ -51,7 +51,7 @@ func (rc *reviewClient) do(method, target string, form url.Values, mutate func(*
 }
 
 // csrfFrom reads the first csrf hidden field of a page.
-func csrfFrom(t *testing.T, body string) string {
+func csrfFrom(t testing.TB, body string) string {
 	t.Helper()
 	m := loginCSRFField.FindStringSubmatch(body)
 	if m == nil {

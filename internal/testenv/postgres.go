@@ -31,6 +31,7 @@ type PostgresServer struct {
 	cmd     *exec.Cmd
 	done    chan struct{}
 	logPath string
+	durable bool // fsync on, as in production (benchmarks)
 }
 
 // postgresBinDir finds initdb and postgres: on PATH, or where Debian's postgresql
@@ -56,7 +57,19 @@ func postgresBinDir() string {
 // It skips the test when PostgreSQL is not installed, or fails it under CI.
 func StartPostgres(t testing.TB) *PostgresServer {
 	t.Helper()
-	s, err := newPostgres(t)
+	return startPostgres(t, false)
+}
+
+// StartPostgresDurable is StartPostgres with fsync on, as a production server runs:
+// for benchmarks, whose commit rates would otherwise flatter PostgreSQL.
+func StartPostgresDurable(t testing.TB) *PostgresServer {
+	t.Helper()
+	return startPostgres(t, true)
+}
+
+func startPostgres(t testing.TB, durable bool) *PostgresServer {
+	t.Helper()
+	s, err := newPostgres(t, durable)
 	if err != nil {
 		t.Fatalf("postgres: %v", err)
 	}
@@ -84,7 +97,7 @@ var sharedPG struct {
 // each paying for a server start. The package's TestMain should call StopSharedPostgres.
 func PostgresDatabase(t testing.TB) string {
 	t.Helper()
-	sharedPG.once.Do(func() { sharedPG.srv, sharedPG.err = newPostgres(t) })
+	sharedPG.once.Do(func() { sharedPG.srv, sharedPG.err = newPostgres(t, false) })
 	if sharedPG.err != nil {
 		t.Fatalf("postgres: %v", sharedPG.err)
 	}
@@ -103,7 +116,7 @@ func StopSharedPostgres() {
 	}
 }
 
-func newPostgres(t testing.TB) (*PostgresServer, error) {
+func newPostgres(t testing.TB, durable bool) (*PostgresServer, error) {
 	bin := postgresBinDir()
 	if bin == "" {
 		if Required() {
@@ -115,7 +128,7 @@ func newPostgres(t testing.TB) (*PostgresServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &PostgresServer{dir: dir, bin: bin, logPath: filepath.Join(dir, "postgres.log")}
+	s := &PostgresServer{dir: dir, bin: bin, logPath: filepath.Join(dir, "postgres.log"), durable: durable}
 	if os.Geteuid() == 0 {
 		// PostgreSQL refuses to run as root: run it as the package's postgres user.
 		u, err := user.Lookup("postgres")
@@ -189,9 +202,12 @@ func (s *PostgresServer) Start() error {
 	// fsync off: the tests kill the server process, never the machine, and the
 	// kernel keeps what a commit wrote. Commits still wait for their WAL write
 	// (synchronous_commit stays on), so an acknowledged change survives a kill.
-	cmd := exec.Command(filepath.Join(s.bin, "postgres"), "-D", filepath.Join(s.dir, "data"),
-		"-p", strconv.Itoa(s.Port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+s.dir,
-		"-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=200")
+	args := []string{"-D", filepath.Join(s.dir, "data"), "-p", strconv.Itoa(s.Port),
+		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + s.dir, "-c", "max_connections=200"}
+	if !s.durable {
+		args = append(args, "-c", "fsync=off", "-c", "full_page_writes=off")
+	}
+	cmd := exec.Command(filepath.Join(s.bin, "postgres"), args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	attr := minioProcAttr()
 	attr.Credential = s.cred
