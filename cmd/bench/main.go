@@ -1,7 +1,7 @@
 // Command bench drives a running portdocs service over loopback and prints, as Markdown
 // tables, what a user of the service would want to know before trusting it:
 // throughput and p50/p95/p99 latency per kind of request (text bills, scans, LOA
-// renders, bill checks) at N concurrent clients, the server's peak memory (VmHWM), the
+// renders, bill checks, the reviewers' queue and its searches) at N concurrent clients, the server's peak memory (VmHWM), the
 // same files through the pdftotext and tesseract command-line tools for reference, the
 // OCR queue shedding load with 429 under a flood of scans, and memory with many
 // concurrent 20 MB uploads.
@@ -49,9 +49,11 @@ type config struct {
 	bigSize                   int64
 	refRounds                 int
 	ocrWorkers                int
+	queueSeed                 int
+	database                  string
 }
 
-var allPhases = []string{"text", "mix", "scan", "shed", "big", "ref"}
+var allPhases = []string{"text", "mix", "queue", "scan", "shed", "big", "ref"}
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var c config
@@ -71,6 +73,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.IntVar(&c.bigN, "big-n", 32, "concurrent uploads in the big phase")
 	big := fs.Int64("big-mb", 19, "size of each big upload in MiB (the service's default limit is 20 MiB per request)")
 	fs.IntVar(&c.refRounds, "ref-rounds", 3, "times each file goes through pdftotext and tesseract")
+	fs.IntVar(&c.queueSeed, "queue-seed", 2000, "ports the queue phase creates before it measures the queue")
+	fs.StringVar(&c.database, "database", "", "with -serve: PORTDOCS_DATABASE_URL (default: SQLite in the temporary data folder)")
 	fs.IntVar(&c.ocrWorkers, "ocr-workers", 2, "with -serve: PORTDOCS_OCR_WORKERS (and the reference tools' parallelism)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -93,6 +97,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	if c.serve == "" && c.key == "" {
 		errs = append(errs, errors.New("-key: give a wizard API key (or -serve BIN to start a service with its own keys)"))
+	}
+	if c.queueSeed < 1 {
+		errs = append(errs, errors.New("-queue-seed must be positive"))
 	}
 	if c.clients < 1 || c.duration <= 0 {
 		errs = append(errs, errors.New("-c and -d must be positive"))
@@ -132,7 +139,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	if cfg.serve != "" {
-		srv, err := startServer(ctx, cfg.serve, cfg.ocrWorkers, stderr)
+		srv, err := startServer(ctx, cfg.serve, cfg.ocrWorkers, cfg.database, stderr)
 		if err != nil {
 			return err
 		}

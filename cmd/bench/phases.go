@@ -59,6 +59,8 @@ func (b *bench) phase(ctx context.Context, name string) error {
 		return b.textPhase(ctx)
 	case "mix":
 		return b.mixPhase(ctx)
+	case "queue":
+		return b.queuePhase(ctx)
 	case "scan":
 		return b.scanPhase(ctx)
 	case "shed":

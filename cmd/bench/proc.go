@@ -24,9 +24,9 @@ type server struct {
 }
 
 // startServer runs `BIN serve` on a kernel-chosen loopback port with a temporary data
-// folder (local storage), its own API key and the given OCR workers, and waits until
+// folder (local storage; the records in SQLite there unless database names another), its own API key and the given OCR workers, and waits until
 // it logs its address. The server's output goes to server.log in that folder.
-func startServer(ctx context.Context, bin string, ocrWorkers int, stderr io.Writer) (*server, error) {
+func startServer(ctx context.Context, bin string, ocrWorkers int, database string, stderr io.Writer) (*server, error) {
 	dir, err := os.MkdirTemp("", "portdocs-bench-")
 	if err != nil {
 		return nil, err
@@ -38,13 +38,17 @@ func startServer(ctx context.Context, bin string, ocrWorkers int, stderr io.Writ
 	if err != nil {
 		return nil, err
 	}
-	proc, err := childserve.Start(ctx, bin, map[string]string{
+	env := map[string]string{
 		"PORTDOCS_ADDR":        "127.0.0.1:0",
 		"PORTDOCS_DATA_DIR":    filepath.Join(dir, "data"),
 		"PORTDOCS_API_KEYS":    "admin:" + s.key,
 		"PORTDOCS_OCR_WORKERS": strconv.Itoa(ocrWorkers),
 		"OMP_THREAD_LIMIT":     "1",
-	}, logf)
+	}
+	if database != "" {
+		env["PORTDOCS_DATABASE_URL"] = database
+	}
+	proc, err := childserve.Start(ctx, bin, env, logf)
 	if err != nil {
 		logf.Close()
 		return nil, fmt.Errorf("-serve: %w; see %s", err, s.logPath)

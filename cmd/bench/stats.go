@@ -115,7 +115,7 @@ func summarize(rs []result, wall time.Duration) []row {
 }
 
 func kindOrder(k string) int {
-	for i, x := range []string{"text", "scan", "create", "loa", "sign", "check", "big", "shed"} {
+	for i, x := range []string{"text", "scan", "create", "loa", "sign", "check", "queue", "search", "note", "big", "shed"} {
 		if x == k {
 			return i
 		}
