@@ -111,27 +111,12 @@ func TestMinIOKilledDuringBurst(t *testing.T) {
 	}
 
 	// What clients were told.
-	counts := map[string]int{}
+	counts := tally(t, outcomes)
 	var afterRestartOK int
 	for _, o := range outcomes {
-		key := fmt.Sprintf("%s %d", o.op, o.resp.Status)
-		switch {
-		case o.resp.Err != nil:
-			t.Errorf("%s on port %q: %v (the service must answer, not drop the connection)", o.op, o.portID, o.resp)
-			key = o.op + " transport-error"
-		case o.resp.Status >= 200 && o.resp.Status < 300:
-			if !restarted.IsZero() && o.at.After(restarted) {
-				afterRestartOK++
-			}
-		case o.resp.Status == http.StatusServiceUnavailable:
-			if o.resp.errorCode() == "" || o.resp.Header.Get("Retry-After") == "" {
-				t.Errorf("%s: 503 without an error code or Retry-After: %v", o.op, o.resp)
-			}
-			key += " " + o.resp.errorCode()
-		default:
-			t.Errorf("%s on port %q: %v; want 2xx or 503", o.op, o.portID, o.resp)
+		if o.resp.Status >= 200 && o.resp.Status < 300 && !restarted.IsZero() && o.at.After(restarted) {
+			afterRestartOK++
 		}
-		counts[key]++
 	}
 	t.Logf("burst of %d requests over %v (MinIO killed at %v, back at %v): %v", len(outcomes), burstEnd, killAt, restartAt, counts)
 	if n503 := counts["create 503 storage_unavailable"] + counts["bill 503 storage_unavailable"] + counts["loa 503 storage_unavailable"] +
@@ -190,6 +175,32 @@ func TestMinIOKilledDuringBurst(t *testing.T) {
 		}
 	}
 	svc.checkNoPanic(t)
+}
+
+// tally checks what each request of a burst was told — 2xx, or 503 with an error code
+// and Retry-After; never another status or a dropped connection — and counts the
+// answers by operation, status and error code.
+func tally(t testing.TB, outcomes []outcome) map[string]int {
+	t.Helper()
+	counts := map[string]int{}
+	for _, o := range outcomes {
+		key := fmt.Sprintf("%s %d", o.op, o.resp.Status)
+		switch {
+		case o.resp.Err != nil:
+			t.Errorf("%s on port %q: %v (the service must answer, not drop the connection)", o.op, o.portID, o.resp)
+			key = o.op + " transport-error"
+		case o.resp.Status >= 200 && o.resp.Status < 300:
+		case o.resp.Status == http.StatusServiceUnavailable:
+			if o.resp.errorCode() == "" || o.resp.Header.Get("Retry-After") == "" {
+				t.Errorf("%s: 503 without an error code or Retry-After: %v", o.op, o.resp)
+			}
+			key += " " + o.resp.errorCode()
+		default:
+			t.Errorf("%s on port %q: %v; want 2xx or 503", o.op, o.portID, o.resp)
+		}
+		counts[key]++
+	}
+	return counts
 }
 
 func hasDoc(v portView, kind, sha string) bool {

@@ -128,24 +128,7 @@ func TestPostgresKilledDuringBurst(t *testing.T) {
 		t.Fatalf("burst did not finish within the deadline")
 	}
 
-	counts := map[string]int{}
-	for _, o := range outcomes {
-		key := fmt.Sprintf("%s %d", o.op, o.resp.Status)
-		switch {
-		case o.resp.Err != nil:
-			t.Errorf("%s on port %q: %v (the service must answer, not drop the connection)", o.op, o.portID, o.resp)
-			key = o.op + " transport-error"
-		case o.resp.Status >= 200 && o.resp.Status < 300:
-		case o.resp.Status == http.StatusServiceUnavailable:
-			if o.resp.errorCode() == "" || o.resp.Header.Get("Retry-After") == "" {
-				t.Errorf("%s: 503 without an error code or Retry-After: %v", o.op, o.resp)
-			}
-			key += " " + o.resp.errorCode()
-		default:
-			t.Errorf("%s on port %q: %v; want 2xx or 503", o.op, o.portID, o.resp)
-		}
-		counts[key]++
-	}
+	counts := tally(t, outcomes)
 	t.Logf("burst of %d requests over %v (PostgreSQL killed at %v, back at %v): %v", len(outcomes), burstEnd, killAt, restartAt, counts)
 	if counts["create 503 database_unavailable"]+counts["note 503 database_unavailable"]+counts["loa 503 database_unavailable"] == 0 {
 		t.Errorf("no request was told database_unavailable: the fault did not happen during the burst")
