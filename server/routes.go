@@ -25,7 +25,7 @@ func (s *Server) routes(e *echo.Echo) {
 	sign.POST("/:token/bill", s.handleBillUpload(), s.largeUploadSlot)
 
 	// The API: a bearer key with a role.
-	api := e.Group("/v1", s.cors(), authenticate(s.cfg.APIKeys))
+	api := e.Group("/v1", s.cors(), authenticate(s.cfg.APIKeys, s))
 	wizard := allow(RoleWizard)
 	reviewer := allow(RoleReviewer)
 	anyRole := allow(RoleWizard, RoleReviewer)

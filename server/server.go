@@ -59,6 +59,11 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// CORSOrigins lists origins allowed to call the API from a browser; empty: none.
 	CORSOrigins []string
+	// SignInMaxFailures unknown keys from one client within SignInWindow lock it out
+	// for a SignInWindow (429 + Retry-After), on the review sign-in form and the API
+	// alike (defaults 5 and 15 minutes).
+	SignInMaxFailures int
+	SignInWindow      time.Duration
 	// Webhooks, when set, receive status changes and new notes.
 	Webhooks *Webhooks
 	// Ready are extra readiness checks (name → check), e.g. "ocr".
@@ -90,6 +95,8 @@ type Server struct {
 	pageImages *PageImages
 	// largeUploads holds one token per large upload being read and processed.
 	largeUploads chan struct{}
+	// signIns counts unknown keys per client (throttle.go).
+	signIns *failureLimiter
 }
 
 // New checks cfg and builds the server with every route registered.
@@ -159,6 +166,7 @@ func New(cfg Config) (*Server, error) {
 		registry:     cfg.Registry,
 		pageImages:   images,
 		largeUploads: make(chan struct{}, cfg.MaxLargeUploads),
+		signIns:      newFailureLimiter(cfg.SignInMaxFailures, cfg.SignInWindow, cfg.Now),
 	}
 	s.metrics = newMetrics(cfg.Registry, cfg.OCR)
 	s.reader = &reader{ex: cfg.Extractor, m: s.metrics, timeout: cfg.RequestTimeout, maxOrphans: int64(runtime.NumCPU())}

@@ -44,6 +44,8 @@ type serveSettings struct {
 	ocrOff                          bool
 	ocrWorkers, ocrQueue            int
 	maxLargeUploads                 int
+	signInMaxFailures               int
+	signInWindow                    time.Duration
 	generatedKey                    string
 }
 
@@ -134,6 +136,8 @@ func readServeSettings(args []string, getenv func(string) string, stderr io.Writ
 	}
 	st.ocrWorkers, st.ocrQueue = num("PORTDOCS_OCR_WORKERS"), num("PORTDOCS_OCR_QUEUE")
 	st.maxLargeUploads = num("PORTDOCS_MAX_LARGE_UPLOADS")
+	st.signInMaxFailures = num("PORTDOCS_SIGNIN_MAX_FAILURES")
+	st.signInWindow = dur("PORTDOCS_SIGNIN_WINDOW", server.DefaultSignInWindow.String())
 	return st, errors.Join(errs...)
 }
 
@@ -280,8 +284,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		APIKeys: st.apiKeys, BaseURL: st.baseURL,
 		LOA:        loa.Options{CompanyName: st.companyName},
 		SigningTTL: st.signingTTL, MaxUpload: st.maxUpload, RequestTimeout: st.requestTimeout,
-		MaxLargeUploads: st.maxLargeUploads,
-		CORSOrigins:     st.corsOrigins, TrustedProxies: st.trustedProxies, Webhooks: hooks, Ready: ready, Logger: logger,
+		MaxLargeUploads:   st.maxLargeUploads,
+		SignInMaxFailures: st.signInMaxFailures, SignInWindow: st.signInWindow,
+		CORSOrigins: st.corsOrigins, TrustedProxies: st.trustedProxies, Webhooks: hooks, Ready: ready, Logger: logger,
 	})
 	if err != nil {
 		return err

@@ -127,6 +127,8 @@ func TestServeSettingsErrors(t *testing.T) {
 		{name: "webhook without secret", env: map[string]string{"PORTDOCS_WEBHOOK_URL": "http://127.0.0.1:1/hook"}, want: "PORTDOCS_WEBHOOK_SECRET"},
 		{name: "SMTP without base URL", env: map[string]string{"PORTDOCS_SMTP_ADDR": "127.0.0.1:25"}, want: "PORTDOCS_BASE_URL"},
 		{name: "bad trusted proxy", env: map[string]string{"PORTDOCS_TRUSTED_PROXIES": "proxy.example.com"}, want: "PORTDOCS_TRUSTED_PROXIES"},
+		{name: "bad sign-in failure limit", env: map[string]string{"PORTDOCS_SIGNIN_MAX_FAILURES": "0"}, want: "PORTDOCS_SIGNIN_MAX_FAILURES"},
+		{name: "bad sign-in window", env: map[string]string{"PORTDOCS_SIGNIN_WINDOW": "a while"}, want: "PORTDOCS_SIGNIN_WINDOW"},
 		{name: "bad timeout", env: map[string]string{"PORTDOCS_REQUEST_TIMEOUT": "soon"}, want: "PORTDOCS_REQUEST_TIMEOUT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -149,5 +151,14 @@ func TestServeSettingsErrors(t *testing.T) {
 	}
 	if st.maxUpload != 20<<20 {
 		t.Errorf("default max upload %d, want 20 MB", st.maxUpload)
+	}
+	if st.signInMaxFailures != 0 || st.signInWindow != 15*time.Minute {
+		t.Errorf("default sign-in throttle %d within %v, want the server's default (0) within 15m", st.signInMaxFailures, st.signInWindow)
+	}
+	st, err = readServeSettings(nil, func(k string) string {
+		return map[string]string{"PORTDOCS_SIGNIN_MAX_FAILURES": "10", "PORTDOCS_SIGNIN_WINDOW": "1h"}[k]
+	}, io.Discard)
+	if err != nil || st.signInMaxFailures != 10 || st.signInWindow != time.Hour {
+		t.Errorf("sign-in throttle 10 within 1h: %d within %v, %v", st.signInMaxFailures, st.signInWindow, err)
 	}
 }
