@@ -68,6 +68,12 @@ type Config struct {
 	Webhooks *Webhooks
 	// Ready are extra readiness checks (name → check), e.g. "ocr".
 	Ready map[string]Pinger
+	// Metrics says who may read /metrics: MetricsAdmin (the default) an admin key or
+	// MetricsToken, MetricsOpen anyone, MetricsOff no one (the route is not registered).
+	Metrics MetricsAccess
+	// MetricsToken is a bearer token for Prometheus scrapers, accepted on /metrics only
+	// (MetricsAdmin); empty: admin keys only.
+	MetricsToken string
 	// OCR reports the OCR queue depth for /metrics; optional.
 	OCR QueueStats
 	// Registry receives the metrics; nil makes a new one.
@@ -123,6 +129,11 @@ func New(cfg Config) (*Server, error) {
 	if len(cfg.APIKeys) == 0 {
 		errs = append(errs, errors.New("server: at least one API key is required; the service never runs open"))
 	}
+	access, err := ParseMetricsAccess(string(cfg.Metrics), cfg.MetricsToken)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("server: %w", err))
+	}
+	cfg.Metrics = access
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

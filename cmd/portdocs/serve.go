@@ -46,6 +46,8 @@ type serveSettings struct {
 	maxLargeUploads                 int
 	signInMaxFailures               int
 	signInWindow                    time.Duration
+	metrics                         server.MetricsAccess
+	metricsToken                    string
 	generatedKey                    string
 }
 
@@ -109,6 +111,10 @@ func readServeSettings(args []string, getenv func(string) string, stderr io.Writ
 		errs = append(errs, errors.New("PORTDOCS_SMTP_ADDR is set without PORTDOCS_BASE_URL; set PORTDOCS_BASE_URL to the public origin (https://ports.example.com) so emailed links cannot be pointed at another host"))
 	}
 	if st.trustedProxies, err = server.ParseTrustedProxies(getenv("PORTDOCS_TRUSTED_PROXIES")); err != nil {
+		errs = append(errs, err)
+	}
+	st.metricsToken = strings.TrimSpace(getenv("PORTDOCS_METRICS_TOKEN"))
+	if st.metrics, err = server.ParseMetricsAccess(strings.TrimSpace(getenv("PORTDOCS_METRICS")), st.metricsToken); err != nil {
 		errs = append(errs, err)
 	}
 	st.notifyEmail = getenv("PORTDOCS_NOTIFY_EMAIL")
@@ -286,6 +292,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		SigningTTL: st.signingTTL, MaxUpload: st.maxUpload, RequestTimeout: st.requestTimeout,
 		MaxLargeUploads:   st.maxLargeUploads,
 		SignInMaxFailures: st.signInMaxFailures, SignInWindow: st.signInWindow,
+		Metrics: st.metrics, MetricsToken: st.metricsToken,
 		CORSOrigins: st.corsOrigins, TrustedProxies: st.trustedProxies, Webhooks: hooks, Ready: ready, Logger: logger,
 	})
 	if err != nil {

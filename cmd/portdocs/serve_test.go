@@ -129,6 +129,9 @@ func TestServeSettingsErrors(t *testing.T) {
 		{name: "bad trusted proxy", env: map[string]string{"PORTDOCS_TRUSTED_PROXIES": "proxy.example.com"}, want: "PORTDOCS_TRUSTED_PROXIES"},
 		{name: "bad sign-in failure limit", env: map[string]string{"PORTDOCS_SIGNIN_MAX_FAILURES": "0"}, want: "PORTDOCS_SIGNIN_MAX_FAILURES"},
 		{name: "bad sign-in window", env: map[string]string{"PORTDOCS_SIGNIN_WINDOW": "a while"}, want: "PORTDOCS_SIGNIN_WINDOW"},
+		{name: "unknown metrics mode", env: map[string]string{"PORTDOCS_METRICS": "public"}, want: "PORTDOCS_METRICS"},
+		{name: "metrics token with open metrics", env: map[string]string{"PORTDOCS_METRICS": "open", "PORTDOCS_METRICS_TOKEN": "scraper-token-0123456789"}, want: "PORTDOCS_METRICS_TOKEN"},
+		{name: "short metrics token", env: map[string]string{"PORTDOCS_METRICS_TOKEN": "short"}, want: "PORTDOCS_METRICS_TOKEN"},
 		{name: "bad timeout", env: map[string]string{"PORTDOCS_REQUEST_TIMEOUT": "soon"}, want: "PORTDOCS_REQUEST_TIMEOUT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -154,6 +157,9 @@ func TestServeSettingsErrors(t *testing.T) {
 	}
 	if st.signInMaxFailures != 0 || st.signInWindow != 15*time.Minute {
 		t.Errorf("default sign-in throttle %d within %v, want the server's default (0) within 15m", st.signInMaxFailures, st.signInWindow)
+	}
+	if st.metrics != "admin" {
+		t.Errorf("default metrics access %q, want admin", st.metrics)
 	}
 	st, err = readServeSettings(nil, func(k string) string {
 		return map[string]string{"PORTDOCS_SIGNIN_MAX_FAILURES": "10", "PORTDOCS_SIGNIN_WINDOW": "1h"}[k]
