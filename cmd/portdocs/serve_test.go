@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +167,88 @@ func TestServeSettingsErrors(t *testing.T) {
 	}, io.Discard)
 	if err != nil || st.signInMaxFailures != 10 || st.signInWindow != time.Hour {
 		t.Errorf("sign-in throttle 10 within 1h: %d within %v, %v", st.signInMaxFailures, st.signInWindow, err)
+	}
+}
+
+// startServe runs serve with env until /healthz answers, then stops it; it returns
+// serve's error when serve ends first (a refused start).
+func startServe(t *testing.T, env map[string]string) error {
+	t.Helper()
+	addr := freeAddr(t)
+	env["PORTDOCS_ADDR"], env["PORTDOCS_OCR"] = addr, "off"
+	env["PORTDOCS_API_KEYS"] = "admin:admin-key-0123456789abcdef"
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var stderr childserve.LogBuffer
+	served := make(chan error, 1)
+	go func() {
+		served <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, nil, io.Discard, &stderr)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case err := <-served:
+			if err == nil {
+				t.Fatalf("serve returned nil before it was stopped: %s", stderr.String())
+			}
+			return err
+		default:
+		}
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start: %s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stop()
+	if err := <-served; err != nil {
+		t.Fatalf("serve after a good start: %v", err)
+	}
+	return nil
+}
+
+// TestServeRefusesAnotherSecretKey: two starts on one SQLite database with different
+// PORTDOCS_SECRET_KEY - the second refuses with an error that says what is wrong and
+// how to fix it; a key made in the data folder keeps working across restarts, and is
+// refused once it no longer is the database's.
+func TestServeRefusesAnotherSecretKey(t *testing.T) {
+	keyA, keyB := strings.Repeat("a1", 32), strings.Repeat("b2", 32)
+	data := t.TempDir()
+	if err := startServe(t, map[string]string{"PORTDOCS_DATA_DIR": data, "PORTDOCS_SECRET_KEY": keyA}); err != nil {
+		t.Fatalf("first start: %v", err)
+	}
+	err := startServe(t, map[string]string{"PORTDOCS_DATA_DIR": data, "PORTDOCS_SECRET_KEY": keyB})
+	if err == nil || !strings.Contains(err.Error(), "PORTDOCS_SECRET_KEY does not match the one this database was written with") ||
+		!strings.Contains(err.Error(), "set PORTDOCS_SECRET_KEY to the key") {
+		t.Fatalf("start with another key: %v; want the key mismatch and its fix", err)
+	}
+	if strings.Contains(err.Error(), keyA) || strings.Contains(err.Error(), keyB) {
+		t.Fatal("the error shows a key")
+	}
+	if err := startServe(t, map[string]string{"PORTDOCS_DATA_DIR": data, "PORTDOCS_SECRET_KEY": keyA}); err != nil {
+		t.Fatalf("start with the first key again: %v", err)
+	}
+	// Without PORTDOCS_SECRET_KEY serve makes data/secret.key: not this database's key.
+	err = startServe(t, map[string]string{"PORTDOCS_DATA_DIR": data})
+	if err == nil || !strings.Contains(err.Error(), "does not match") || !strings.Contains(err.Error(), filepath.Join(data, "secret.key")) {
+		t.Fatalf("start with a new key file: %v; want the mismatch naming the key file", err)
+	}
+
+	// A fresh data folder without PORTDOCS_SECRET_KEY: the key made on the first start
+	// is the one of every restart.
+	fresh := t.TempDir()
+	for i := range 2 {
+		if err := startServe(t, map[string]string{"PORTDOCS_DATA_DIR": fresh}); err != nil {
+			t.Fatalf("start %d with the key made in the data folder: %v", i+1, err)
+		}
+	}
+	if err := os.Remove(filepath.Join(fresh, "secret.key")); err != nil {
+		t.Fatal(err)
+	}
+	if err := startServe(t, map[string]string{"PORTDOCS_DATA_DIR": fresh}); err == nil || !strings.Contains(err.Error(), "restore the secret.key") {
+		t.Fatalf("start after the key file was lost: %v; want the mismatch", err)
 	}
 }
