@@ -26,3 +26,16 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 		return err
 	})
 }
+
+// SetMetaOnce writes value under key unless the key holds one already, and returns
+// what the key holds afterwards: value, or what an earlier (or a concurrent) writer
+// put there first. Two instances starting at once on one database agree on one value.
+func (db *DB) SetMetaOnce(ctx context.Context, key, value string) (stored string, err error) {
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`), key, value); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, db.rebind(`SELECT value FROM meta WHERE key = ?`), key).Scan(&stored)
+	})
+	return stored, err
+}

@@ -382,7 +382,7 @@ func TestAPI(t *testing.T) {
 			}},
 		{name: "unknown document is 404", setup: withPort, method: "GET", url: "/v1/ports/{id}/documents/..%2fport.json",
 			key: reviewerKey, wantStatus: 404},
-		{name: "metrics", method: "GET", url: "/metrics", wantStatus: 200, wantContains: []string{"portdocs_ocr_pages_total", "portdocs_extractions_in_flight", "go_goroutines"}},
+		{name: "metrics with an admin key", method: "GET", url: "/metrics", key: adminKey, wantStatus: 200, wantContains: []string{"portdocs_ocr_pages_total", "portdocs_extractions_in_flight", "go_goroutines"}},
 		{name: "openapi is served", method: "GET", url: "/openapi.yaml", wantStatus: 200, wantContains: []string{"openapi: 3"}},
 		{name: "unknown route is a JSON 404", method: "GET", url: "/v1/nothing", key: wizardKey, wantStatus: 404,
 			wantContains: []string{`"error":{`}},

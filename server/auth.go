@@ -103,8 +103,11 @@ func (p principal) owns(r *Record) bool { return p.seesAll() || r.owner() == p.o
 const principalKey = "portdocs.principal"
 
 // authenticate checks the bearer key against every configured key in constant time
-// (every key is compared, so timing says nothing about which one was close).
-func authenticate(keys []APIKey) echo.MiddlewareFunc {
+// (every key is compared, so timing says nothing about which one was close). With s,
+// unknown keys count against the client and a locked-out client is refused (429)
+// before its key is compared; a success does not reset the count, so a caller holding
+// one valid key cannot interleave it to keep guessing others.
+func authenticate(keys []APIKey, s *Server) echo.MiddlewareFunc {
 	type hashed struct {
 		role   Role
 		sum    [32]byte
@@ -118,6 +121,11 @@ func authenticate(keys []APIKey) echo.MiddlewareFunc {
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			if s != nil {
+				if e := s.throttled(c); e != nil {
+					return e
+				}
+			}
 			h := c.Request().Header.Get(echo.HeaderAuthorization)
 			token, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok || token == "" {
@@ -132,6 +140,9 @@ func authenticate(keys []APIKey) echo.MiddlewareFunc {
 				}
 			}
 			if found == nil {
+				if s != nil {
+					s.failedSignIn(c)
+				}
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="portdocs", error="invalid_token"`)
 				return errorf(http.StatusUnauthorized, "unauthorized", "", "unknown API key")
 			}

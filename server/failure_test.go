@@ -78,7 +78,7 @@ func TestIdenticalUploadsShareOneExtraction(t *testing.T) {
 	// Both requests are waiting for the one extraction, held inside the extractor,
 	// before it is let go.
 	testenv.WaitFor(t, "both uploads to wait for the extraction", func() bool {
-		return strings.Contains(e.do("GET", "/metrics", "", "", nil).Body.String(), "\nportdocs_extraction_waiters 2\n")
+		return strings.Contains(e.do("GET", "/metrics", adminKey, "", nil).Body.String(), "\nportdocs_extraction_waiters 2\n")
 	})
 	close(release)
 	for range 2 {

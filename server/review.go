@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -107,7 +108,9 @@ type reviewUI struct {
 	s        *Server
 	sessions *sessions
 	images   *PageImages
-	checkKey echo.MiddlewareFunc // the API's authenticate, reused to check a typed key
+	// checkKey is the API's authenticate, reused to check a typed key; handleSignIn
+	// does the throttling itself, to answer with the form.
+	checkKey echo.MiddlewareFunc
 }
 
 const sessionCtxKey = "portdocs.review_session"
@@ -115,7 +118,7 @@ const sessionCtxKey = "portdocs.review_session"
 // reviewRoutes registers the reviewer's pages. Called once from routes.go.
 func (s *Server) reviewRoutes(e *echo.Echo) {
 	// The page images are the server's one cache, shared with the signer's LOA pages.
-	ui := &reviewUI{s: s, images: s.pageImages, checkKey: authenticate(s.cfg.APIKeys),
+	ui := &reviewUI{s: s, images: s.pageImages, checkKey: authenticate(s.cfg.APIKeys, nil),
 		sessions: &sessions{now: time.Now, m: map[string]*reviewSession{}}}
 	e.GET(reviewPrefix+"/static/*", handleReviewStatic())
 	g := e.Group(reviewPrefix, reviewHeaders, ui.htmlErrors)
@@ -259,6 +262,13 @@ func safeNext(next string) string {
 
 func (ui *reviewUI) handleSignIn() echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if e := ui.s.throttled(c); e != nil {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+			ui.s.log.InfoContext(c.Request().Context(), "review sign-in refused", append([]any{slog.Int("status", e.Status),
+				slog.String("code", e.Code)}, requestAttrs(c)...)...)
+			return ui.signInPage(c, e.Status, "Too many failed sign-ins from your address. Wait "+waitText(e.RetryAfter)+
+				" before you try again, and check that you are pasting the whole key your administrator gave you.")
+		}
 		ck, err := c.Cookie(loginCSRFCookie)
 		if err != nil {
 			return ui.signInPage(c, http.StatusForbidden, "The sign-in form expired or cookies are blocked; try again.")
@@ -270,10 +280,14 @@ func (ui *reviewUI) handleSignIn() echo.HandlerFunc {
 		p, ok := ui.keyPrincipal(c, key)
 		switch {
 		case !ok:
+			if key != "" {
+				ui.s.failedSignIn(c)
+			}
 			return ui.signInPage(c, http.StatusUnauthorized, "That key is not valid.")
 		case p.Role != RoleReviewer && p.Role != RoleAdmin:
 			return ui.signInPage(c, http.StatusForbidden, "That is a "+string(p.Role)+" key; the review pages need a reviewer or admin key.")
 		}
+		ui.s.signIns.reset(clientKey(c.RealIP()))
 		if _, old := ui.session(c); old != "" {
 			ui.sessions.drop(old) // a new sign-in never reuses a session id (fixation)
 		}

@@ -2,17 +2,17 @@ package server
 
 import (
 	"github.com/labstack/echo/v4"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // routes maps the whole service. Reading this function tells who may call what.
 func (s *Server) routes(e *echo.Echo) {
 	e.Use(s.observe, s.limits)
 
-	// Operations: no key (probes and scrapers run inside the deployment).
+	// Operations: probes need no key; /metrics wants an admin key or the metrics
+	// token unless PORTDOCS_METRICS opens or removes it (metrics.go).
 	e.GET("/healthz", handleHealthz())
 	e.GET("/readyz", handleReadyz(map[string]Pinger{"storage": s.cfg.Store.Ping, "database": s.cfg.DB.Ping}, s.cfg.Ready, s.log))
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
+	s.metricsRoute(e)
 	e.GET("/openapi.yaml", handleOpenAPI())
 
 	// The signer's pages: reached by the token alone, and only the token's own port.
@@ -25,7 +25,7 @@ func (s *Server) routes(e *echo.Echo) {
 	sign.POST("/:token/bill", s.handleBillUpload(), s.largeUploadSlot)
 
 	// The API: a bearer key with a role.
-	api := e.Group("/v1", s.cors(), authenticate(s.cfg.APIKeys))
+	api := e.Group("/v1", s.cors(), authenticate(s.cfg.APIKeys, s))
 	wizard := allow(RoleWizard)
 	reviewer := allow(RoleReviewer)
 	anyRole := allow(RoleWizard, RoleReviewer)

@@ -1,22 +1,31 @@
 package server
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/portdocs/portdocs/portdb"
 )
 
 // SecretBox seals account PINs at rest with AES-256-GCM. The port id is the
 // additional data, so a sealed PIN copied into another port's record does not open.
 type SecretBox struct {
 	aead cipher.AEAD
+	// check names the key without revealing it (CheckSecretKey).
+	check string
 }
 
 // NewSecretBox makes a box from a 32-byte key.
@@ -32,7 +41,67 @@ func NewSecretBox(key []byte) (*SecretBox, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &SecretBox{aead: aead}, nil
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(keyCheckLabel))
+	return &SecretBox{aead: aead, check: hex.EncodeToString(mac.Sum(nil))}, nil
+}
+
+// keyCheckLabel is what the key check value is the HMAC-SHA256 of, and keyCheckMeta
+// the database meta key it is kept under.
+const (
+	keyCheckLabel = "portdocs key check v1"
+	keyCheckMeta  = "secret_key_check_v1"
+)
+
+// ErrSecretKeyMismatch: the database was written with another PORTDOCS_SECRET_KEY.
+var ErrSecretKeyMismatch = errors.New("PORTDOCS_SECRET_KEY does not match the one this database was written with")
+
+// CheckSecretKey makes sure box's key is the one the database's sealed PINs were
+// written with, so that instances sharing one database but not one key refuse to
+// start instead of answering 500 for every port the other one wrote. The first start
+// keeps HMAC-SHA256(key, "portdocs key check v1") in the database's meta (never the
+// key); every later start, of any instance, compares. A database written before the
+// value was kept is first tried on a sealed PIN of its own.
+func CheckSecretKey(ctx context.Context, db *portdb.DB, box *SecretBox) error {
+	want, ok, err := db.Meta(ctx, keyCheckMeta)
+	if err != nil {
+		return fmt.Errorf("read the secret key check: %w", err)
+	}
+	if !ok {
+		if err := opensSealedPIN(ctx, db, box); err != nil {
+			return err
+		}
+		// Two instances starting at once on a fresh database agree on the first value.
+		if want, err = db.SetMetaOnce(ctx, keyCheckMeta, box.check); err != nil {
+			return fmt.Errorf("keep the secret key check: %w", err)
+		}
+	}
+	if subtle.ConstantTimeCompare([]byte(want), []byte(box.check)) != 1 {
+		return ErrSecretKeyMismatch
+	}
+	return nil
+}
+
+// opensSealedPIN tries box on the first sealed PIN among the oldest ports of a
+// database that has no key check value yet (one written before it was kept).
+func opensSealedPIN(ctx context.Context, db *portdb.DB, box *SecretBox) error {
+	page, err := db.List(ctx, portdb.Query{Limit: portdb.MaxLimit})
+	if err != nil {
+		return fmt.Errorf("read ports to check the secret key: %w", err)
+	}
+	for _, it := range page.Items {
+		var r struct {
+			PINSealed string `json:"pin_sealed"`
+		}
+		if json.Unmarshal(it.Body, &r) != nil || r.PINSealed == "" {
+			continue
+		}
+		if _, err := box.Open(it.ID, r.PINSealed); err != nil {
+			return fmt.Errorf("%w (the PIN of port %s does not open)", ErrSecretKeyMismatch, it.ID)
+		}
+		return nil
+	}
+	return nil
 }
 
 // ParseSecretKey reads PORTDOCS_SECRET_KEY: 32 bytes as 64 hex digits or base64.

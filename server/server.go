@@ -59,10 +59,21 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// CORSOrigins lists origins allowed to call the API from a browser; empty: none.
 	CORSOrigins []string
+	// SignInMaxFailures unknown keys from one client within SignInWindow lock it out
+	// for a SignInWindow (429 + Retry-After), on the review sign-in form and the API
+	// alike (defaults 5 and 15 minutes).
+	SignInMaxFailures int
+	SignInWindow      time.Duration
 	// Webhooks, when set, receive status changes and new notes.
 	Webhooks *Webhooks
 	// Ready are extra readiness checks (name → check), e.g. "ocr".
 	Ready map[string]Pinger
+	// Metrics says who may read /metrics: MetricsAdmin (the default) an admin key or
+	// MetricsToken, MetricsOpen anyone, MetricsOff no one (the route is not registered).
+	Metrics MetricsAccess
+	// MetricsToken is a bearer token for Prometheus scrapers, accepted on /metrics only
+	// (MetricsAdmin); empty: admin keys only.
+	MetricsToken string
 	// OCR reports the OCR queue depth for /metrics; optional.
 	OCR QueueStats
 	// Registry receives the metrics; nil makes a new one.
@@ -90,6 +101,8 @@ type Server struct {
 	pageImages *PageImages
 	// largeUploads holds one token per large upload being read and processed.
 	largeUploads chan struct{}
+	// signIns counts unknown keys per client (throttle.go).
+	signIns *failureLimiter
 }
 
 // New checks cfg and builds the server with every route registered.
@@ -116,6 +129,11 @@ func New(cfg Config) (*Server, error) {
 	if len(cfg.APIKeys) == 0 {
 		errs = append(errs, errors.New("server: at least one API key is required; the service never runs open"))
 	}
+	access, err := ParseMetricsAccess(string(cfg.Metrics), cfg.MetricsToken)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("server: %w", err))
+	}
+	cfg.Metrics = access
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -159,6 +177,7 @@ func New(cfg Config) (*Server, error) {
 		registry:     cfg.Registry,
 		pageImages:   images,
 		largeUploads: make(chan struct{}, cfg.MaxLargeUploads),
+		signIns:      newFailureLimiter(cfg.SignInMaxFailures, cfg.SignInWindow, cfg.Now),
 	}
 	s.metrics = newMetrics(cfg.Registry, cfg.OCR)
 	s.reader = &reader{ex: cfg.Extractor, m: s.metrics, timeout: cfg.RequestTimeout, maxOrphans: int64(runtime.NumCPU())}

@@ -44,6 +44,10 @@ type serveSettings struct {
 	ocrOff                          bool
 	ocrWorkers, ocrQueue            int
 	maxLargeUploads                 int
+	signInMaxFailures               int
+	signInWindow                    time.Duration
+	metrics                         server.MetricsAccess
+	metricsToken                    string
 	generatedKey                    string
 }
 
@@ -109,6 +113,10 @@ func readServeSettings(args []string, getenv func(string) string, stderr io.Writ
 	if st.trustedProxies, err = server.ParseTrustedProxies(getenv("PORTDOCS_TRUSTED_PROXIES")); err != nil {
 		errs = append(errs, err)
 	}
+	st.metricsToken = strings.TrimSpace(getenv("PORTDOCS_METRICS_TOKEN"))
+	if st.metrics, err = server.ParseMetricsAccess(strings.TrimSpace(getenv("PORTDOCS_METRICS")), st.metricsToken); err != nil {
+		errs = append(errs, err)
+	}
 	st.notifyEmail = getenv("PORTDOCS_NOTIFY_EMAIL")
 	st.companyName = getenv("PORTDOCS_COMPANY_NAME")
 	st.webhookURL, st.webhookSecret = getenv("PORTDOCS_WEBHOOK_URL"), getenv("PORTDOCS_WEBHOOK_SECRET")
@@ -134,6 +142,8 @@ func readServeSettings(args []string, getenv func(string) string, stderr io.Writ
 	}
 	st.ocrWorkers, st.ocrQueue = num("PORTDOCS_OCR_WORKERS"), num("PORTDOCS_OCR_QUEUE")
 	st.maxLargeUploads = num("PORTDOCS_MAX_LARGE_UPLOADS")
+	st.signInMaxFailures = num("PORTDOCS_SIGNIN_MAX_FAILURES")
+	st.signInWindow = dur("PORTDOCS_SIGNIN_WINDOW", server.DefaultSignInWindow.String())
 	return st, errors.Join(errs...)
 }
 
@@ -174,6 +184,28 @@ func setMemoryLimit(getenv func(string) string) int64 {
 	return debug.SetMemoryLimit(-1)
 }
 
+// checkSecretKey refuses to start with a key other than the one the database was
+// written with (keyFile: where the key came from when PORTDOCS_SECRET_KEY is unset).
+func checkSecretKey(ctx context.Context, db *portdb.DB, box *server.SecretBox, keyFile string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	err := server.CheckSecretKey(ctx, db, box)
+	switch {
+	case err == nil:
+		return nil
+	case !errors.Is(err, server.ErrSecretKeyMismatch):
+		return fmt.Errorf("database: %v; check PORTDOCS_DATABASE_URL or PORTDOCS_DATA_DIR", err)
+	case keyFile != "":
+		detail := strings.TrimPrefix(err.Error(), server.ErrSecretKeyMismatch.Error())
+		return fmt.Errorf("the secret key in %s (PORTDOCS_SECRET_KEY is not set) does not match the one this database was written with%s; "+
+			"set PORTDOCS_SECRET_KEY to the key the other instances on this database use, or restore the secret.key it was first written with "+
+			"(with another key its sealed PINs do not open)", keyFile, detail)
+	default:
+		return fmt.Errorf("%v; set PORTDOCS_SECRET_KEY to the key the other instances on this database use "+
+			"(or, if it was changed, the key it had before), or point PORTDOCS_DATABASE_URL at this key's own database", err)
+	}
+}
+
 // runServe is the 'serve' subcommand: wiring only. It runs until ctx ends (SIGINT,
 // SIGTERM), then stops accepting connections and lets in-flight requests - uploads
 // included - finish within PORTDOCS_SHUTDOWN_TIMEOUT.
@@ -206,15 +238,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("database: %v; check PORTDOCS_DATABASE_URL or PORTDOCS_DATA_DIR", err)
 	}
 	defer db.Close()
-	key := st.secretKey
+	key, keyFile := st.secretKey, ""
 	if key == nil {
-		path := filepath.Join(st.dataDir, "secret.key")
-		if key, err = server.LoadOrCreateKeyFile(path); err != nil {
-			return fmt.Errorf("%s: %v; set PORTDOCS_SECRET_KEY or make the data folder writable", path, err)
+		keyFile = filepath.Join(st.dataDir, "secret.key")
+		if key, err = server.LoadOrCreateKeyFile(keyFile); err != nil {
+			return fmt.Errorf("%s: %v; set PORTDOCS_SECRET_KEY or make the data folder writable", keyFile, err)
 		}
 	}
 	box, err := server.NewSecretBox(key)
 	if err != nil {
+		return err
+	}
+	if err := checkSecretKey(ctx, db, box, keyFile); err != nil {
 		return err
 	}
 	sealer, err := loa.SealerFromEnv(getenv, st.dataDir)
@@ -280,8 +315,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		APIKeys: st.apiKeys, BaseURL: st.baseURL,
 		LOA:        loa.Options{CompanyName: st.companyName},
 		SigningTTL: st.signingTTL, MaxUpload: st.maxUpload, RequestTimeout: st.requestTimeout,
-		MaxLargeUploads: st.maxLargeUploads,
-		CORSOrigins:     st.corsOrigins, TrustedProxies: st.trustedProxies, Webhooks: hooks, Ready: ready, Logger: logger,
+		MaxLargeUploads:   st.maxLargeUploads,
+		SignInMaxFailures: st.signInMaxFailures, SignInWindow: st.signInWindow,
+		Metrics: st.metrics, MetricsToken: st.metricsToken,
+		CORSOrigins: st.corsOrigins, TrustedProxies: st.trustedProxies, Webhooks: hooks, Ready: ready, Logger: logger,
 	})
 	if err != nil {
 		return err
