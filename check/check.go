@@ -121,27 +121,12 @@ type SplitGroup struct {
 	Port          string   `json:"port"`           // which port request takes them
 }
 
-// OtherBill is what the check needs of another bill uploaded for the same port: its
-// carrier, its account number and its numbers (by account when it shows several).
-type OtherBill struct {
-	Document      string            `json:"document"` // its stored name
-	Carrier       string            `json:"carrier,omitempty"`
-	AccountNumber string            `json:"account_number,omitempty"`
-	Numbers       []string          `json:"numbers"` // E.164
-	Accounts      []extract.Account `json:"accounts,omitempty"`
-}
+// OtherBill is another bill uploaded for the same port (extract.BillSummary): its
+// carrier, its account number and its numbers.
+type OtherBill = extract.BillSummary
 
 // Summarize is the OtherBill of an Extraction, kept for the next bill's check.
-func Summarize(document string, ex *extract.Extraction) OtherBill {
-	o := OtherBill{Document: document, Carrier: fieldValue(ex.Fields.CarrierName), AccountNumber: fieldValue(ex.Fields.AccountNumber),
-		Numbers: []string{}, Accounts: ex.Accounts}
-	for _, p := range ex.PhoneNumbers {
-		if e, err := port.NormalizeNumber(p.Number); err == nil && !slices.Contains(o.Numbers, e) {
-			o.Numbers = append(o.Numbers, e)
-		}
-	}
-	return o
-}
+func Summarize(document string, ex *extract.Extraction) OtherBill { return ex.Summary(document) }
 
 // accountOf is the account a bill lists number under: its section's on a bill of
 // several accounts, else the bill's.

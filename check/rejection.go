@@ -80,7 +80,7 @@ var rejectionByFlag = map[string]rejectionRule{
 	CodeServiceAddressSubmitted:     {RejectAddress, LikelihoodLikely},
 	CodeNumbersNotRequested:         {RejectPortType, LikelihoodLikely},
 	CodeMultipleAccounts:            {RejectAccountNumber, LikelihoodCertain},
-	CodeMultipleCarriers:            {RejectTNNotOnAccount, LikelihoodCertain},
+	CodeMultipleCarriers:            {RejectCarrier, LikelihoodCertain},
 	CodeSignerNotAccountHolder:      {RejectLOA, LikelihoodLikely},
 	CodeAlteredDocument:             {RejectDocumentation, LikelihoodLikely},
 	CodeBillTooOld:                  {RejectDocumentation, LikelihoodPossible},
