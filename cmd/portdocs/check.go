@@ -21,7 +21,7 @@ import (
 // number that is also a receiving number...) go to stderr as "warning:" lines; the ones
 // about numbers are also flags of the Check.
 func runCheck(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	const usage = "usage: portdocs check --request REQ.json [--other-bill OTHER ...] FILE"
+	const usage = "usage: portdocs check --request REQ.json FILE"
 	fs := newFlagSet("check", stderr)
 	reqPath := fs.String("request", "", "port request JSON (CONTRACT §3)")
 	date := fs.String("now", "", "the date to check the bill's age against, YYYY-MM-DD (default today)")
