@@ -45,6 +45,8 @@ const (
 	CodeSignerNotAccountHolder  = "SIGNER_NOT_ACCOUNT_HOLDER"
 	CodeNumbersNotRequested     = "NUMBERS_ON_BILL_NOT_REQUESTED"
 	CodeBTNNotPortedPartial     = "BTN_NOT_PORTED_PARTIAL"
+	CodeMultipleAccounts        = "MULTIPLE_ACCOUNTS"
+	CodeMultipleCarriers        = "MULTIPLE_CARRIERS"
 )
 
 // MaxBillAge is how old a bill may be, counted from its date to the check.
@@ -99,6 +101,9 @@ type Number struct {
 	Number string `json:"number"`
 	OnBill bool   `json:"on_bill"`
 	Page   int    `json:"page,omitempty"`
+	// OnOtherBill names another bill of the same port that lists the number, when this
+	// one does not.
+	OnOtherBill string `json:"on_other_bill,omitempty"`
 }
 
 // SplitPlan is how a request that spans accounts must be split.
@@ -110,9 +115,28 @@ type SplitPlan struct {
 type SplitGroup struct {
 	Numbers       []string `json:"numbers"`
 	OnThisBill    bool     `json:"on_this_bill"`
-	AccountNumber string   `json:"account_number,omitempty"` // as this bill prints it
+	AccountNumber string   `json:"account_number,omitempty"` // as the bill prints it
 	Carrier       string   `json:"carrier,omitempty"`
-	Port          string   `json:"port"` // which port request takes them
+	Bill          string   `json:"bill,omitempty"` // the other bill that lists them (OtherBill.Document)
+	Port          string   `json:"port"`           // which port request takes them
+}
+
+// OtherBill is another bill uploaded for the same port (extract.BillSummary): its
+// carrier, its account number and its numbers.
+type OtherBill = extract.BillSummary
+
+// Summarize is the OtherBill of an Extraction, kept for the next bill's check.
+func Summarize(document string, ex *extract.Extraction) OtherBill { return ex.Summary(document) }
+
+// accountOf is the account a bill lists number under: its section's on a bill of
+// several accounts, else the bill's.
+func accountOf(number, billAccount string, accounts []extract.Account) string {
+	for _, a := range accounts {
+		if slices.Contains(a.Numbers, number) {
+			return a.AccountNumber
+		}
+	}
+	return billAccount
 }
 
 // BTN is the billing telephone number: given in the request, or read from an account
@@ -134,9 +158,10 @@ type Flag struct {
 }
 
 type run struct {
-	c   Check
-	ex  *extract.Extraction
-	req port.Request
+	others []OtherBill
+	c      Check
+	ex     *extract.Extraction
+	req    port.Request
 }
 
 func (r *run) flag(code, field, format string, args ...any) {
@@ -163,10 +188,19 @@ func doubtful[T any](bf *extract.Field[T]) bool {
 // Run compares req with the bill's Extraction ex as of now. ex may be nil (nothing could
 // be read): everything is then unverifiable and the verdict is flagged.
 func Run(req port.Request, ex *extract.Extraction, now time.Time) Check {
+	return RunAmong(req, ex, now, nil)
+}
+
+// RunAmong is Run for a port that has other bills too (uploaded earlier, for numbers
+// on other accounts or with other carriers): a number this bill does not list but
+// another does is not missing, it is on that bill's account, and the split plan
+// groups the request's numbers by the account and carrier of the bill that lists
+// them.
+func RunAmong(req port.Request, ex *extract.Extraction, now time.Time, others []OtherBill) Check {
 	if ex == nil {
 		ex = &extract.Extraction{}
 	}
-	r := &run{ex: ex, req: req, c: Check{Fields: map[string]Field{}, Numbers: []Number{}, NotRequested: []string{}, Flags: []Flag{}}}
+	r := &run{others: others, ex: ex, req: req, c: Check{Fields: map[string]Field{}, Numbers: []Number{}, NotRequested: []string{}, Flags: []Flag{}}}
 	r.carrier()
 	r.account()
 	businessOK := r.business()
@@ -187,7 +221,12 @@ func Run(req port.Request, ex *extract.Extraction, now time.Time) Check {
 // the signals in Document, and flags ALTERED_DOCUMENT_SUSPECTED for a reviewer when
 // they amount to a suspicion. It never accuses: the flag's message is the evidence.
 func Bill(ctx context.Context, req port.Request, ex *extract.Extraction, data []byte, now time.Time, opts forensic.Options) Check {
-	c := Run(req, ex, now)
+	return BillAmong(ctx, req, ex, data, now, opts, nil)
+}
+
+// BillAmong is Bill for a port with other bills (see RunAmong).
+func BillAmong(ctx context.Context, req port.Request, ex *extract.Extraction, data []byte, now time.Time, opts forensic.Options, others []OtherBill) Check {
+	c := RunAmong(req, ex, now, others)
 	rep := forensic.Inspect(ctx, data, ex, opts)
 	c.Document = &rep
 	if rep.Suspected() {
@@ -444,8 +483,17 @@ func (r *run) numbers() {
 		}
 		requested[e] = true
 		page, found := onBill[e]
-		r.c.Numbers = append(r.c.Numbers, Number{Number: e, OnBill: found && err == nil, Page: page})
-		if !found || err != nil {
+		n := Number{Number: e, OnBill: found && err == nil, Page: page}
+		if !n.OnBill && err == nil {
+			for _, o := range r.others {
+				if slices.Contains(o.Numbers, e) {
+					n.OnOtherBill = o.Document
+					break
+				}
+			}
+		}
+		r.c.Numbers = append(r.c.Numbers, n)
+		if (!found || err != nil) && n.OnOtherBill == "" {
 			r.flag(CodeTNNotOnBill, fmt.Sprintf("numbers[%d].number", i), "%s is not on this bill; check the number, or upload the bill of the account it belongs to (a number on another account needs its own port request)", e)
 		}
 	}
@@ -453,31 +501,100 @@ func (r *run) numbers() {
 	r.splitPlan()
 }
 
-// splitPlan says how a request must be split when some of its numbers are on this
-// bill and others are not: one port request, with its own LOA and its own bill, per
-// account (a losing carrier rejects an order that mixes accounts, and a number on
-// another bill is on another account or with another carrier).
+// splitPlan says how a request must be split when its numbers are not all on one
+// account: one port request, with its own LOA and its own bill, per account and
+// carrier (a losing carrier rejects an order that mixes accounts, and numbers with
+// another carrier go to that carrier). A number's account is the one the bill that
+// lists it prints it under — this bill's section on a bill of several accounts, this
+// bill's account, or another bill's — and numbers on no bill form a group of their
+// own, for the bill still to come.
 func (r *run) splitPlan() {
-	var here, elsewhere []string
+	thisCarrier, thisAccount := fieldValue(r.ex.Fields.CarrierName), fieldValue(r.ex.Fields.AccountNumber)
+	var groups []SplitGroup
+	index := map[string]int{}
+	add := func(number string, g SplitGroup) {
+		k := carrierKey(g.Carrier) + "|" + alnumKey(g.AccountNumber)
+		if g.AccountNumber == "" && g.Carrier == "" && !g.OnThisBill {
+			k = "?"
+		}
+		i, ok := index[k]
+		if !ok {
+			i = len(groups)
+			index[k] = i
+			groups = append(groups, g)
+		}
+		groups[i].Numbers = append(groups[i].Numbers, number)
+	}
 	for _, n := range r.c.Numbers {
-		if n.OnBill {
-			here = append(here, n.Number)
-		} else {
-			elsewhere = append(elsewhere, n.Number)
+		switch {
+		case n.OnBill:
+			add(n.Number, SplitGroup{OnThisBill: true, AccountNumber: accountOf(n.Number, thisAccount, r.ex.Accounts), Carrier: thisCarrier})
+		case n.OnOtherBill != "":
+			for _, o := range r.others {
+				if o.Document == n.OnOtherBill {
+					add(n.Number, SplitGroup{AccountNumber: accountOf(n.Number, o.AccountNumber, o.Accounts), Carrier: o.Carrier, Bill: o.Document})
+				}
+			}
+		default:
+			add(n.Number, SplitGroup{})
 		}
 	}
-	if len(here) == 0 || len(elsewhere) == 0 {
+	if len(groups) < 2 {
 		return
 	}
-	this := SplitGroup{Numbers: here, OnThisBill: true, Port: "this port request, with this bill"}
-	if a := r.ex.Fields.AccountNumber; a != nil {
-		this.AccountNumber = a.Value
+	carriers, accounts := map[string]bool{}, map[string]bool{}
+	for i := range groups {
+		g := &groups[i]
+		switch {
+		case g.OnThisBill && len(r.ex.Accounts) > 1:
+			g.Port = "a port request of its own for account " + g.AccountNumber + ", with this bill"
+		case g.OnThisBill:
+			g.Port = "this port request, with this bill"
+		case g.Bill != "":
+			g.Port = "a port request of its own (its own LOA) for account " + g.AccountNumber + ", with the bill " + g.Bill
+		default:
+			g.Port = "a new port request (its own LOA) with the bill of the account these numbers are on; one per account or carrier"
+		}
+		if g.Carrier != "" {
+			carriers[carrierKey(g.Carrier)] = true
+		}
+		if g.AccountNumber != "" {
+			accounts[carrierKey(g.Carrier)+"|"+alnumKey(g.AccountNumber)] = true
+		}
 	}
-	if c := r.ex.Fields.CarrierName; c != nil {
-		this.Carrier = c.Value
+	r.c.Split = &SplitPlan{Groups: groups}
+	if len(carriers) > 1 {
+		names := []string{}
+		for _, g := range groups {
+			if g.Carrier != "" && !slices.Contains(names, g.Carrier) {
+				names = append(names, g.Carrier)
+			}
+		}
+		r.flag(CodeMultipleCarriers, FieldNumbers, "the numbers are with %d carriers (%s): each carrier gets its own port request and LOA; see split", len(names), strings.Join(names, ", "))
 	}
-	r.c.Split = &SplitPlan{Groups: []SplitGroup{this, {Numbers: elsewhere,
-		Port: "a new port request (its own LOA) with the bill of the account these numbers are on; one per account or carrier"}}}
+	if len(accounts) > 1 {
+		r.flag(CodeMultipleAccounts, FieldNumbers, "the numbers are on %d accounts: a losing carrier ports one account per order, so the request must be split into one port request and LOA per account; see split", len(accounts))
+	}
+}
+
+// carrierKey compares carrier names by the carrier they name ("Frontier Business"
+// is Frontier).
+func carrierKey(name string) string {
+	if c, ok := port.FindCarrier(name); ok {
+		return c.Name
+	}
+	return strings.ToLower(strings.TrimSpace(name))
+}
+
+// alnumKey compares account numbers as the carriers do: letters and digits only.
+func alnumKey(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // partialPort lists the bill's numbers the request leaves behind and looks at the BTN:

@@ -79,6 +79,8 @@ var rejectionByFlag = map[string]rejectionRule{
 	port.CodeBillingAddressMismatch: {RejectAddress, LikelihoodLikely},
 	CodeServiceAddressSubmitted:     {RejectAddress, LikelihoodLikely},
 	CodeNumbersNotRequested:         {RejectPortType, LikelihoodLikely},
+	CodeMultipleAccounts:            {RejectAccountNumber, LikelihoodCertain},
+	CodeMultipleCarriers:            {RejectCarrier, LikelihoodCertain},
 	CodeSignerNotAccountHolder:      {RejectLOA, LikelihoodLikely},
 	CodeAlteredDocument:             {RejectDocumentation, LikelihoodLikely},
 	CodeBillTooOld:                  {RejectDocumentation, LikelihoodPossible},

@@ -137,11 +137,11 @@ func (e *Extractor) Extract(ctx context.Context, data []byte) (*Extraction, erro
 	}
 	x := &Extraction{Pages: len(pages), Method: method, PhoneNumbers: []PhoneNumber{}, Warnings: []string{}}
 	x.Warnings = append(x.Warnings, warnings...)
-	fields, phones, fw, err := safeFindFields(pages)
+	fields, phones, accounts, fw, err := safeFindFields(pages)
 	if err != nil {
 		return nil, err
 	}
-	x.Fields, x.PhoneNumbers = fields, phones
+	x.Fields, x.PhoneNumbers, x.Accounts = fields, phones, accounts
 	x.Warnings = append(x.Warnings, fw...)
 	x.PageViews = make([]PageView, len(pages))
 	for i, p := range pages {
@@ -176,14 +176,19 @@ func (e *Extractor) readPages(ctx context.Context, data []byte) (pages []Page, m
 }
 
 // safeFindFields runs the finders; a bug in one must not take a server down.
-func safeFindFields(pages []Page) (f Fields, phones []PhoneNumber, warnings []string, err error) {
+func safeFindFields(pages []Page) (f Fields, phones []PhoneNumber, accounts []Account, warnings []string, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			err = fmt.Errorf("reading the bill's fields failed (%v); please report this bill", x)
 		}
 	}()
-	f, phones, warnings = findFields(buildLayout(pages))
-	return f, phones, warnings, nil
+	lay := buildLayout(pages)
+	f, phones, warnings = findFields(lay)
+	master := ""
+	if f.AccountNumber != nil {
+		master = f.AccountNumber.Value
+	}
+	return f, phones, findAccountSections(lay, phones, master), warnings, nil
 }
 
 // readPDF reads every page's text layer, and sends the pages without a usable one to

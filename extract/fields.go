@@ -59,9 +59,10 @@ func findFields(lay *docLayout) (Fields, []PhoneNumber, []string) {
 		f.BillingName, f.BusinessName = labelledNames(lay)
 	}
 
-	// Digits of the account number are not phone numbers.
+	// Digits of the account number, or of any account's on the bill, are not phone
+	// numbers (a sub-account may be numbered like one).
 	var skip []span
-	for _, h := range acctHits {
+	for _, h := range append(acctHits, sectionRule.find(lay)...) {
 		skip = append(skip, span{h.seg, h.start, h.end})
 	}
 	phones := findPhones(lay, skip)

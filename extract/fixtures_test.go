@@ -19,15 +19,22 @@ var updateGolden = flag.Bool("update", false, "rewrite fixtures/bills/*/golden.j
 
 const billsDir = "../fixtures/bills"
 
-// fixtureBills reads the fixture folders (each a bill and its truth); a broken fixture
-// fails the test.
+// accountsDir holds the bills of several accounts (fixtures/accountsgen).
+const accountsDir = "../fixtures/accounts"
+
+// fixtureBills reads the fixture folders (each a bill and its truth) of both sets; a
+// broken fixture fails the test.
 func fixtureBills(t testing.TB) []fixtures.Bill {
 	t.Helper()
-	bills, err := fixtures.Bills(billsDir)
-	if err != nil {
-		t.Fatal(err)
+	var all []fixtures.Bill
+	for _, dir := range []string{billsDir, accountsDir} {
+		bills, err := fixtures.Bills(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, bills...)
 	}
-	return bills
+	return all
 }
 
 // TestFixtures extracts every fixture bill and compares every field, the set of the
@@ -154,6 +161,13 @@ func compareExpected(t *testing.T, x *Extraction, want fixtures.Expected) {
 	if !reflect.DeepEqual(got, wantNums) && !(len(got) == 0 && len(wantNums) == 0) {
 		t.Errorf("phone numbers = %v, want %v", got, wantNums)
 	}
+	var accounts []fixtures.ExpectedAccount
+	for _, a := range x.Accounts {
+		accounts = append(accounts, fixtures.ExpectedAccount{AccountNumber: a.AccountNumber, Numbers: a.Numbers})
+	}
+	if !reflect.DeepEqual(accounts, want.Accounts) {
+		t.Errorf("accounts = %v, want %v", accounts, want.Accounts)
+	}
 	for _, n := range want.NotCustomerNumbers {
 		for _, g := range got {
 			if g == n {
@@ -187,11 +201,11 @@ func TestFixturesAsOCRWords(t *testing.T) {
 					w.FontSize, w.Confidence = 0, 0.9
 				}
 			}
-			fields, phones, _, err := safeFindFields(pages)
+			fields, phones, accounts, _, err := safeFindFields(pages)
 			if err != nil {
 				t.Fatal(err)
 			}
-			x := &Extraction{Pages: len(pages), Method: MethodOCR, Fields: fields, PhoneNumbers: phones}
+			x := &Extraction{Pages: len(pages), Method: MethodOCR, Fields: fields, PhoneNumbers: phones, Accounts: accounts}
 			want := b.Expected
 			want.Pages = 0 // the words alone say nothing of the page count
 			compareExpected(t, x, want)

@@ -58,7 +58,11 @@ type Extraction struct {
 	Method       string        `json:"method"`
 	Fields       Fields        `json:"fields"`
 	PhoneNumbers []PhoneNumber `json:"phone_numbers"`
-	Warnings     []string      `json:"warnings"`
+	// Accounts splits phone_numbers by the account they are listed under, when the
+	// bill shows more than one (a summary bill, sub-accounts); absent for one account
+	// (an extension of CONTRACT §2).
+	Accounts []Account `json:"accounts,omitempty"`
+	Warnings []string  `json:"warnings"`
 	// PageViews says, page by page, how the bill was read: what a viewer needs to draw
 	// the stored file so that the boxes above land on it (an extension of CONTRACT §2).
 	PageViews []PageView `json:"page_views,omitempty"`

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/portdocs/portdocs/extract"
 	"github.com/portdocs/portdocs/port"
 )
 
@@ -69,7 +70,9 @@ func (s *Server) acceptBill(ctx context.Context, id, actor string, data []byte, 
 		return nil, nil, nil, err
 	}
 	now := s.now().UTC()
-	raw, err := s.cfg.Check(ctx, req, ex, data, now)
+	sha := sha256Hex(data)
+	billName := "bill-" + sha + "." + ext
+	raw, err := s.cfg.Check(ctx, req, ex, data, otherBills(r.Bills, billName), now)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("check: %w", err)
 	}
@@ -80,8 +83,7 @@ func (s *Server) acceptBill(ctx context.Context, id, actor string, data []byte, 
 	if err := json.Unmarshal(raw, &sum); err != nil {
 		return nil, nil, nil, fmt.Errorf("check: %w", err)
 	}
-	sha := sha256Hex(data)
-	bill, err := s.putDoc(ctx, r.ID, "bill-"+sha+"."+ext, KindBill, contentType, data, true)
+	bill, err := s.putDoc(ctx, r.ID, billName, KindBill, contentType, data, true)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -103,6 +105,7 @@ func (s *Server) acceptBill(ctx context.Context, id, actor string, data []byte, 
 		}
 		r.addDoc(bill)
 		r.addDoc(chk)
+		r.Bills = append(otherBills(r.Bills, bill.Name), ex.Summary(bill.Name))
 		r.LatestCheck, r.Verdict, r.FlagCodes, r.UpdatedAt = chk.Name, sum.Verdict, codes, now
 		// The note the seed's procedure asks users to write by hand after uploading.
 		evs = append(evs, r.addEvent(Event{At: now, Actor: actor, Type: EventNote, Document: bill.Name,
@@ -129,6 +132,18 @@ func (s *Server) acceptBill(ctx context.Context, id, actor string, data []byte, 
 	s.log.InfoContext(ctx, "bill checked", slog.String("port_id", id), slog.String("verdict", sum.Verdict),
 		slog.Any("flags", codes), slog.String("status", string(r.Status)))
 	return r, raw, evs, nil
+}
+
+// otherBills are the port's bills but the one named: the same file uploaded again is
+// not another bill.
+func otherBills(bills []extract.BillSummary, name string) []extract.BillSummary {
+	out := make([]extract.BillSummary, 0, len(bills))
+	for _, b := range bills {
+		if b.Document != name {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 func billAllowed(st Status) bool { return st == StatusSigned || st == StatusInReview }

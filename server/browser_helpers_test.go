@@ -125,8 +125,8 @@ func startBrowserServer(t *testing.T, now time.Time) *browserServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checker := func(_ context.Context, req port.Request, ex *extract.Extraction, _ []byte, now time.Time) (json.RawMessage, error) {
-		return json.Marshal(check.Run(req, ex, now))
+	checker := func(_ context.Context, req port.Request, ex *extract.Extraction, _ []byte, others []extract.BillSummary, now time.Time) (json.RawMessage, error) {
+		return json.Marshal(check.RunAmong(req, ex, now, others))
 	}
 	skew := new(atomic.Int64)
 	clock := func() time.Time { return now.Add(time.Since(startedAt) + time.Duration(skew.Load())) }

@@ -33,7 +33,10 @@ type Extractor interface {
 // the Check (CONTRACT §3) as JSON. The server stores and returns the JSON as it is and
 // reads only the verdict and the flag codes from it, so it does not depend on the check
 // package's types.
-type Checker func(ctx context.Context, req port.Request, ex *extract.Extraction, bill []byte, now time.Time) (json.RawMessage, error)
+//
+// others are the port's earlier bills (their summaries): numbers on them are on those
+// bills' accounts, not missing, and the check's split plan groups by them.
+type Checker func(ctx context.Context, req port.Request, ex *extract.Extraction, bill []byte, others []extract.BillSummary, now time.Time) (json.RawMessage, error)
 
 // Sealer seals a signed LOA with a PKCS#7 signature (*loa.Sealer).
 type Sealer interface {

@@ -156,8 +156,8 @@ func runEndToEnd(t *testing.T, store Store, db *portdb.DB, viaSignerPage bool) {
 		Store:     store,
 		DB:        db,
 		Extractor: extract.New(extract.Options{}),
-		Check: func(ctx context.Context, r port.Request, ex *extract.Extraction, bill []byte, now time.Time) (json.RawMessage, error) {
-			return json.Marshal(check.Bill(ctx, r, ex, bill, now, forensic.Options{}))
+		Check: func(ctx context.Context, r port.Request, ex *extract.Extraction, bill []byte, others []extract.BillSummary, now time.Time) (json.RawMessage, error) {
+			return json.Marshal(check.BillAmong(ctx, r, ex, bill, now, forensic.Options{}, others))
 		},
 		Sealer: sealer, Secrets: box, Mailer: mailer, Webhooks: webhooks,
 		APIKeys: []APIKey{{Role: RoleWizard, Key: wizardKey}, {Role: RoleReviewer, Key: reviewerKey}},

@@ -22,7 +22,7 @@ func TestAlteredBillGoesToReview(t *testing.T) {
 	exr := extract.New(extract.Options{})
 	e := newTestEnv(t, func(c *Config) {
 		c.Extractor = exr
-		c.Check = func(ctx context.Context, req port.Request, ex *extract.Extraction, bill []byte, now time.Time) (json.RawMessage, error) {
+		c.Check = func(ctx context.Context, req port.Request, ex *extract.Extraction, bill []byte, _ []extract.BillSummary, now time.Time) (json.RawMessage, error) {
 			return json.Marshal(check.Bill(ctx, req, ex, bill, now, forensic.Options{Extractor: exr}))
 		}
 	})

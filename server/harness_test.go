@@ -65,7 +65,7 @@ func billExtraction(_ context.Context, data []byte) (*extract.Extraction, error)
 
 // fakeCheck flags an account-number mismatch and echoes the PIN (which the server
 // must mask before anything leaves it).
-func fakeCheck(_ context.Context, req port.Request, ex *extract.Extraction, _ []byte, _ time.Time) (json.RawMessage, error) {
+func fakeCheck(_ context.Context, req port.Request, ex *extract.Extraction, _ []byte, _ []extract.BillSummary, _ time.Time) (json.RawMessage, error) {
 	onBill := ""
 	if ex.Fields.AccountNumber != nil {
 		onBill = ex.Fields.AccountNumber.Value

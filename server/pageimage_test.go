@@ -336,8 +336,8 @@ func TestReviewPhotoDrawnAsRead(t *testing.T) {
 			}
 			return x, err
 		}}
-		c.Check = func(ctx context.Context, req port.Request, ex *extract.Extraction, bill []byte, now time.Time) (json.RawMessage, error) {
-			raw, err := fakeCheck(ctx, req, ex, bill, now)
+		c.Check = func(ctx context.Context, req port.Request, ex *extract.Extraction, bill []byte, others []extract.BillSummary, now time.Time) (json.RawMessage, error) {
+			raw, err := fakeCheck(ctx, req, ex, bill, nil, now)
 			if err != nil {
 				return nil, err
 			}

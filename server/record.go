@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portdocs/portdocs/extract"
 	"github.com/portdocs/portdocs/port"
 	"github.com/portdocs/portdocs/portdb"
 )
@@ -122,7 +123,10 @@ type Record struct {
 	LatestCheck string      `json:"latest_check,omitempty"`
 	Verdict     string      `json:"verdict,omitempty"`
 	FlagCodes   []string    `json:"flag_codes,omitempty"`
-	Timeline    []Event     `json:"timeline"`
+	// Bills summarizes every bill accepted for the port (carrier, account, numbers), so
+	// that the check of the next one sees the numbers on the others.
+	Bills    []extract.BillSummary `json:"bills,omitempty"`
+	Timeline []Event               `json:"timeline"`
 }
 
 // storedDoc is a Document with its storage key kept in the record.

@@ -175,10 +175,12 @@ type reviewCheck struct {
 	NotRequested []string           `json:"numbers_not_requested"`
 	Split        *struct {
 		Groups []struct {
-			Numbers    []string `json:"numbers"`
-			OnThisBill bool     `json:"on_this_bill"`
-			Carrier    string   `json:"carrier"`
-			Port       string   `json:"port"`
+			Numbers       []string `json:"numbers"`
+			OnThisBill    bool     `json:"on_this_bill"`
+			Carrier       string   `json:"carrier"`
+			AccountNumber string   `json:"account_number"`
+			Bill          string   `json:"bill"`
+			Port          string   `json:"port"`
 		} `json:"groups"`
 	} `json:"split"`
 	BTN *struct {

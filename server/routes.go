@@ -41,6 +41,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/ports/:id/notes", s.handleNotes(), anyRole, s.ownPort)
 	api.POST("/ports/:id/notes", s.handleAddNote(), anyRole, s.ownPort)
 	api.POST("/ports/:id/cancel", s.handleCancel(), wizard, s.ownPort)
+	api.POST("/ports/:id/split", s.handleSplit(), anyRole, s.ownPort)
 	api.GET("/ports/:id/documents/:name", s.handleDocument(), anyRole, s.ownPort)
 	api.GET("/ports/:id/archive.zip", s.handleArchive(), reviewer, s.ownPort)
 

@@ -42,7 +42,7 @@ func TestSignerWhoIsNotTheAccountHolderNeverAutoApproves(t *testing.T) {
 		t.Run(c.signer, func(t *testing.T) {
 			e := newTestEnv(t, func(cfg *Config) {
 				cfg.Extractor = fakeExtractor{fn: func(context.Context, []byte) (*extract.Extraction, error) { return matchingBill(time.Now()), nil }}
-				cfg.Check = func(_ context.Context, req port.Request, ex *extract.Extraction, _ []byte, now time.Time) (json.RawMessage, error) {
+				cfg.Check = func(_ context.Context, req port.Request, ex *extract.Extraction, _ []byte, _ []extract.BillSummary, now time.Time) (json.RawMessage, error) {
 					return json.Marshal(check.Run(req, ex, now))
 				}
 			})

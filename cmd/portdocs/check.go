@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,7 +15,9 @@ import (
 )
 
 // runCheck is the 'check' subcommand: portdocs check --request REQ.json FILE prints the
-// Check of the bill FILE against the request. Request problems (an invalid number, a
+// Check of the bill FILE against the request. --other-bill OTHER (repeatable) names the
+// bills of the request's other accounts or carriers: their numbers are not missing,
+// and the split plan groups the numbers by the bill and account that list them. Request problems (an invalid number, a
 // number that is also a receiving number...) go to stderr as "warning:" lines; the ones
 // about numbers are also flags of the Check.
 func runCheck(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -22,6 +25,11 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 	fs := newFlagSet("check", stderr)
 	reqPath := fs.String("request", "", "port request JSON (CONTRACT §3)")
 	date := fs.String("now", "", "the date to check the bill's age against, YYYY-MM-DD (default today)")
+	var otherPaths []string
+	fs.Func("other-bill", "another bill of the same request (another account or carrier); repeatable", func(v string) error {
+		otherPaths = append(otherPaths, v)
+		return nil
+	})
 	fs.Usage = func() { fmt.Fprintln(stderr, usage) }
 	// Flags may come after the file too ("check bill.pdf --request req.json").
 	files, err := argSpec{usage: usage, positional: 1, required: []*string{reqPath}, interspersed: true}.parse(fs, args)
@@ -47,12 +55,21 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 		// Problems name fields and codes, never the PIN or the account number.
 		fmt.Fprintf(stderr, "%s: %s: %s: %s\n", *reqPath, p.Severity, p.Field, oneLine(p.Message))
 	}
+	var others []check.OtherBill
+	for _, p := range otherPaths {
+		o, err := readBill(ctx, p)
+		if err != nil {
+			return err
+		}
+		others = append(others, check.Summarize(filepath.Base(p), o.x))
+		o.close()
+	}
 	b, err := readBill(ctx, files[0])
 	if err != nil {
 		return err
 	}
 	defer b.close()
-	c := check.Bill(ctx, req, b.x, b.data, now, forensic.Options{Extractor: b.ex})
+	c := check.BillAmong(ctx, req, b.x, b.data, now, forensic.Options{Extractor: b.ex}, others)
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

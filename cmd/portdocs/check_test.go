@@ -164,3 +164,56 @@ func TestCheckCommandFlagsAlteredBill(t *testing.T) {
 		t.Errorf("verdict %s, flags %+v, document %+v; want ALTERED_DOCUMENT_SUSPECTED with signals and a rendered page", c.Verdict, c.Flags, c.Document)
 	}
 }
+
+// TestCheckCommandOtherBills: a request porting the numbers of two carriers' bills is
+// checked against the first with --other-bill naming the second: the second's number
+// is found there, and the Check says to split by carrier and account.
+func TestCheckCommandOtherBills(t *testing.T) {
+	bills, err := fixtures.Bills(filepath.Join("..", "..", "fixtures", "bills"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b fixtures.Bill
+	for _, x := range bills {
+		switch x.Name {
+		case "01-att-business":
+			a = x
+		case "04-frontier":
+			b = x
+		}
+	}
+	req := a.Request
+	req.Numbers = append(req.Numbers, b.Request.Numbers...)
+	data, _ := json.Marshal(req)
+	reqPath := filepath.Join(t.TempDir(), "request.json")
+	if err := os.WriteFile(reqPath, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := a.Expected.Date()
+	stdout, stderr, err := runCmd(t, "check", "--request", reqPath, "--now", d.AddDate(0, 0, 10).Format(time.DateOnly), "--other-bill", b.PDF, a.PDF)
+	if err != nil {
+		t.Fatalf("error %v; stderr %s", err, stderr)
+	}
+	var c struct {
+		checkOutput
+		Split struct {
+			Groups []struct {
+				Numbers []string
+				Bill    string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &c); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range c.Flags {
+		got = append(got, f.Code)
+	}
+	if strings.Contains(strings.Join(got, " "), "TN_NOT_ON_BILL") || !strings.Contains(strings.Join(got, " "), "MULTIPLE_CARRIERS") {
+		t.Errorf("flags %v: want MULTIPLE_CARRIERS and no TN_NOT_ON_BILL", got)
+	}
+	if len(c.Split.Groups) != 2 || c.Split.Groups[1].Bill != filepath.Base(b.PDF) {
+		t.Errorf("split %+v", c.Split)
+	}
+}

@@ -308,8 +308,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Store:     store,
 		DB:        db,
 		Extractor: extractor,
-		Check: func(ctx context.Context, req port.Request, ex *extract.Extraction, bill []byte, now time.Time) (json.RawMessage, error) {
-			return json.Marshal(check.Bill(ctx, req, ex, bill, now, forensic.Options{Extractor: extractor}))
+		Check: func(ctx context.Context, req port.Request, ex *extract.Extraction, bill []byte, others []extract.BillSummary, now time.Time) (json.RawMessage, error) {
+			return json.Marshal(check.BillAmong(ctx, req, ex, bill, now, forensic.Options{Extractor: extractor}, others))
 		},
 		Sealer: sealer, Secrets: box, Mailer: mailer, NotifyEmail: st.notifyEmail,
 		APIKeys: st.apiKeys, BaseURL: st.baseURL,

@@ -77,7 +77,7 @@ func FuzzServerUploads(f *testing.F) {
 	srv, err := server.New(server.Config{
 		Store: store, DB: db, Sealer: sealer, Secrets: box,
 		Extractor: extract.New(extract.Options{MaxPages: 20, Timeout: 5 * time.Second}),
-		Check: func(_ context.Context, r port.Request, x *extract.Extraction, _ []byte, now time.Time) (json.RawMessage, error) {
+		Check: func(_ context.Context, r port.Request, x *extract.Extraction, _ []byte, _ []extract.BillSummary, now time.Time) (json.RawMessage, error) {
 			return json.Marshal(check.Run(r, x, now))
 		},
 		APIKeys:        []server.APIKey{{Role: server.RoleWizard, Key: wizardKey}},
