@@ -513,7 +513,7 @@ func (r *run) splitPlan() {
 	var groups []SplitGroup
 	index := map[string]int{}
 	add := func(number string, g SplitGroup) {
-		k := carrierKey(g.Carrier) + "|" + alnumKey(g.AccountNumber)
+		k := carrierKey(g.Carrier) + "|" + port.AccountKey(g.AccountNumber)
 		if g.AccountNumber == "" && g.Carrier == "" && !g.OnThisBill {
 			k = "?"
 		}
@@ -559,7 +559,7 @@ func (r *run) splitPlan() {
 			carriers[carrierKey(g.Carrier)] = true
 		}
 		if g.AccountNumber != "" {
-			accounts[carrierKey(g.Carrier)+"|"+alnumKey(g.AccountNumber)] = true
+			accounts[carrierKey(g.Carrier)+"|"+port.AccountKey(g.AccountNumber)] = true
 		}
 	}
 	r.c.Split = &SplitPlan{Groups: groups}
@@ -584,17 +584,6 @@ func carrierKey(name string) string {
 		return c.Name
 	}
 	return strings.ToLower(strings.TrimSpace(name))
-}
-
-// alnumKey compares account numbers as the carriers do: letters and digits only.
-func alnumKey(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // partialPort lists the bill's numbers the request leaves behind and looks at the BTN:

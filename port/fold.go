@@ -45,6 +45,10 @@ func squash(s string) string {
 	return strings.Join(strings.Fields(strings.ToUpper(s)), " ")
 }
 
+// AccountKey is how carriers compare account numbers: letters and digits only, upper
+// case ("287 654-3210" and "2876543210" are one account).
+func AccountKey(s string) string { return alnum(s) }
+
 // alnum keeps letters and digits only, upper case (account numbers, PINs).
 func alnum(s string) string {
 	var b strings.Builder

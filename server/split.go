@@ -204,18 +204,7 @@ func splitID(id, check string, i int) string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:])[:20])
 }
 
-func sameAccountNumber(a, b string) bool {
-	norm := func(s string) string {
-		var out strings.Builder
-		for _, r := range strings.ToUpper(s) {
-			if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-				out.WriteRune(r)
-			}
-		}
-		return out.String()
-	}
-	return norm(a) == norm(b)
-}
+func sameAccountNumber(a, b string) bool { return port.AccountKey(a) == port.AccountKey(b) }
 
 func containsNumber(list []string, n string) bool {
 	e, err := port.NormalizeNumber(n)
