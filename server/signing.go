@@ -70,89 +70,99 @@ type loaBody struct {
 // A second call (a corrected signer, a lost email) voids the previous link.
 func (s *Server) handleSendLOA() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ctx := c.Request().Context()
 		var body loaBody
 		if c.Request().ContentLength != 0 {
 			if err := decodeJSON(c, &body); err != nil && !isEmptyBody(err) {
 				return err
 			}
 		}
-		r, err := s.records.get(ctx, c.Param("id"))
+		out, err := s.sendLOA(c, c.Param("id"), body.Signer)
 		if err != nil {
 			return err
 		}
-		if !CanMove(r.Status, StatusAwaitingSignature) {
-			return wrongState("port %s is %s; the LOA can be sent only from draft or awaiting_signature", r.ID, r.Status)
-		}
-		req := r.Request
-		if body.Signer != nil {
-			req.Signer = *body.Signer
-		}
-		full := req
-		if full.Customer.AccountPIN, err = s.cfg.Secrets.Open(r.ID, r.PINSealed); err != nil {
-			return err
-		}
-		if ps := full.ReadyForLOA(); port.HasErrors(ps) {
-			return &Error{Status: http.StatusUnprocessableEntity, Code: "not_ready_for_loa", Field: firstErrorField(ps),
-				Message: "the request is not ready for an LOA; fix the fields listed in problems", Problems: ps}
-		}
-		now := s.now().UTC().Truncate(time.Second)
-		opts := s.cfg.LOA
-		opts.Date = now
-		// The LOA is rendered from the masked request: it never needs the PIN, and the
-		// signing re-render (SignedPDF) starts from the same stored record.
-		pdf, err := loa.Render(req, opts)
-		if err != nil {
-			return fmt.Errorf("render LOA: %w", err)
-		}
-		sg, token, err := loa.NewSigning(r.ID, req.Signer, pdf, now, now, s.cfg.SigningTTL)
-		if err != nil {
-			return fmt.Errorf("new signing: %w", err)
-		}
-		doc, err := s.putDoc(ctx, r.ID, "loa-"+sg.LOASHA256[:16]+".pdf", KindLOA, "application/pdf", pdf, true)
-		if err != nil {
-			return err
-		}
-		if _, err := s.putSigning(ctx, sg, portdb.NoVersion); err != nil {
-			return err
-		}
-		var evs []Event
-		var oldKey string
-		r, err = s.records.update(ctx, r.ID, func(r *Record) error {
-			evs = evs[:0]
-			ev, err := r.move(StatusAwaitingSignature, who(c).Actor, "LOA sent for signing", now)
-			if err != nil {
-				return err
-			}
-			oldKey = r.SigningKey
-			r.Request.Signer = req.Signer
-			r.LOADate, r.LOADocument, r.SigningKey, r.UpdatedAt = now, doc.Name, sg.TokenSHA256, now
-			r.addDoc(doc)
-			evs = append(evs, ev, r.addEvent(Event{At: now, Actor: who(c).Actor, Type: EventLOASent, Document: doc.Name,
-				Message: fmt.Sprintf("LOA sent to %s for signing; the link expires %s", maskEmail(req.Signer.Email), sg.ExpiresAt.Format(time.RFC3339))}))
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if oldKey != "" && oldKey != sg.TokenSHA256 {
-			s.voidSigning(ctx, oldKey, now)
-		}
-		url := s.baseURL(c) + "/sign/" + token
-		sent := s.sendMail(ctx, r.ID, req.Signer.Email, "Please sign your Letter of Authorization",
-			fmt.Sprintf("Hello %s,\n\nplease read and sign the Letter of Authorization to port your numbers from %s:\n\n%s\n\nThe link works until %s.\n",
-				req.Signer.FullName, req.CarrierName, url, sg.ExpiresAt.Format("2 January 2006 15:04 MST")), "signing_link")
-		if sent {
-			if err := sg.Sent(s.now().UTC(), "email to "+maskEmail(req.Signer.Email)); err == nil {
-				if _, err := s.putSigning(ctx, sg, portdb.AnyVersion); err != nil {
-					s.log.WarnContext(ctx, "record sent event", slog.String("port_id", r.ID), slog.String("error", err.Error()))
-				}
-			}
-		}
-		s.log.InfoContext(ctx, "signing link created", slog.String("port_id", r.ID), slog.Bool("emailed", sent))
-		s.notify(c, r, evs...)
-		return c.JSON(http.StatusCreated, map[string]any{"signing_url": url, "expires_at": sg.ExpiresAt, "email_sent": sent})
+		return c.JSON(http.StatusCreated, out)
 	}
+}
+
+// sendLOA renders port id's LOA, stores it, opens a signing and sends the link (to
+// signer, when given, instead of the request's); it returns the answer of POST …/loa.
+func (s *Server) sendLOA(c echo.Context, id string, signer *port.Signer) (map[string]any, error) {
+	ctx := c.Request().Context()
+	r, err := s.records.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !CanMove(r.Status, StatusAwaitingSignature) {
+		return nil, wrongState("port %s is %s; the LOA can be sent only from draft or awaiting_signature", r.ID, r.Status)
+	}
+	req := r.Request
+	if signer != nil {
+		req.Signer = *signer
+	}
+	full := req
+	if full.Customer.AccountPIN, err = s.cfg.Secrets.Open(r.ID, r.PINSealed); err != nil {
+		return nil, err
+	}
+	if ps := full.ReadyForLOA(); port.HasErrors(ps) {
+		return nil, &Error{Status: http.StatusUnprocessableEntity, Code: "not_ready_for_loa", Field: firstErrorField(ps),
+			Message: "the request is not ready for an LOA; fix the fields listed in problems", Problems: ps}
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	opts := s.cfg.LOA
+	opts.Date = now
+	// The LOA is rendered from the masked request: it never needs the PIN, and the
+	// signing re-render (SignedPDF) starts from the same stored record.
+	pdf, err := loa.Render(req, opts)
+	if err != nil {
+		return nil, fmt.Errorf("render LOA: %w", err)
+	}
+	sg, token, err := loa.NewSigning(r.ID, req.Signer, pdf, now, now, s.cfg.SigningTTL)
+	if err != nil {
+		return nil, fmt.Errorf("new signing: %w", err)
+	}
+	doc, err := s.putDoc(ctx, r.ID, "loa-"+sg.LOASHA256[:16]+".pdf", KindLOA, "application/pdf", pdf, true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.putSigning(ctx, sg, portdb.NoVersion); err != nil {
+		return nil, err
+	}
+	var evs []Event
+	var oldKey string
+	r, err = s.records.update(ctx, r.ID, func(r *Record) error {
+		evs = evs[:0]
+		ev, err := r.move(StatusAwaitingSignature, who(c).Actor, "LOA sent for signing", now)
+		if err != nil {
+			return err
+		}
+		oldKey = r.SigningKey
+		r.Request.Signer = req.Signer
+		r.LOADate, r.LOADocument, r.SigningKey, r.UpdatedAt = now, doc.Name, sg.TokenSHA256, now
+		r.addDoc(doc)
+		evs = append(evs, ev, r.addEvent(Event{At: now, Actor: who(c).Actor, Type: EventLOASent, Document: doc.Name,
+			Message: fmt.Sprintf("LOA sent to %s for signing; the link expires %s", maskEmail(req.Signer.Email), sg.ExpiresAt.Format(time.RFC3339))}))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if oldKey != "" && oldKey != sg.TokenSHA256 {
+		s.voidSigning(ctx, oldKey, now)
+	}
+	url := s.baseURL(c) + "/sign/" + token
+	sent := s.sendMail(ctx, r.ID, req.Signer.Email, "Please sign your Letter of Authorization",
+		fmt.Sprintf("Hello %s,\n\nplease read and sign the Letter of Authorization to port your numbers from %s:\n\n%s\n\nThe link works until %s.\n",
+			req.Signer.FullName, req.CarrierName, url, sg.ExpiresAt.Format("2 January 2006 15:04 MST")), "signing_link")
+	if sent {
+		if err := sg.Sent(s.now().UTC(), "email to "+maskEmail(req.Signer.Email)); err == nil {
+			if _, err := s.putSigning(ctx, sg, portdb.AnyVersion); err != nil {
+				s.log.WarnContext(ctx, "record sent event", slog.String("port_id", r.ID), slog.String("error", err.Error()))
+			}
+		}
+	}
+	s.log.InfoContext(ctx, "signing link created", slog.String("port_id", r.ID), slog.Bool("emailed", sent))
+	s.notify(c, r, evs...)
+	return map[string]any{"signing_url": url, "expires_at": sg.ExpiresAt, "email_sent": sent}, nil
 }
 
 func isEmptyBody(err error) bool {

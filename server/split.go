@@ -31,6 +31,8 @@ type splitPlan struct {
 
 type splitBody struct {
 	Check string `json:"check"`
+	// LOA sends each new port's LOA for signing at once (as POST …/loa would).
+	LOA bool `json:"loa"`
 }
 
 // splitPort is one new port of a split, as the answer lists it.
@@ -41,6 +43,18 @@ type splitPort struct {
 	AccountNumber string   `json:"account_number,omitempty"` // as the group's bill prints it, else the request's
 	CarrierName   string   `json:"carrier_name"`
 	PINCopied     bool     `json:"pin_copied"`
+	// With "loa": the answer of the new port's POST …/loa, or why its LOA could not be
+	// sent yet (the port stays a draft; fix it and send the LOA then).
+	LOA      map[string]any `json:"loa,omitempty"`
+	LOAError *loaProblem    `json:"loa_error,omitempty"`
+}
+
+// loaProblem is a client error of a new port's LOA, as the error body says it.
+type loaProblem struct {
+	Code     string         `json:"code"`
+	Message  string         `json:"message"`
+	Field    string         `json:"field,omitempty"`
+	Problems []port.Problem `json:"problems,omitempty"`
 }
 
 // handleSplit splits a port whose latest check says its numbers are on several
@@ -50,6 +64,9 @@ type splitPort struct {
 // naming the new ones. Each new port goes on alone: its own LOA (POST …/loa), signed
 // by the account's owner, and its own bill. The PIN is copied only to the port of the
 // request's own account (another account has its own PIN).
+//
+// With "loa": true each new port's LOA is sent for signing too (a port not ready for
+// one stays a draft, with loa_error saying why).
 //
 // The body names the check the split is made on, as a review decision does: a newer
 // check answers 409 stale_check. The new ports' ids follow from the port, the check and
@@ -118,6 +135,23 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 		}
 		s.notify(c, r, evs...)
 		s.log.InfoContext(ctx, "port split", slog.String("port_id", r.ID), slog.Any("into", ids))
+		if body.LOA {
+			for i := range made {
+				if made[i].Status != StatusDraft {
+					continue // an earlier try sent it
+				}
+				out, err := s.sendLOA(c, made[i].ID, nil)
+				var e *Error
+				switch {
+				case errors.As(err, &e) && e.Status < 500:
+					made[i].LOAError = &loaProblem{Code: e.Code, Message: e.Message, Field: e.Field, Problems: e.Problems}
+				case err != nil:
+					return err
+				default:
+					made[i].LOA, made[i].Status = out, StatusAwaitingSignature
+				}
+			}
+		}
 		return c.JSON(http.StatusCreated, map[string]any{"id": r.ID, "status": r.Status, "ports": made})
 	}
 }

@@ -129,7 +129,8 @@ func TestSplitAcrossTwoUploads(t *testing.T) {
 	if code, body := split(""); code != http.StatusUnprocessableEntity {
 		t.Errorf("split naming no check: %d %s", code, body)
 	}
-	code, body := split(latest)
+	rec := e.do(http.MethodPost, "/v1/ports/"+id+"/split", wizardKey, "application/json", strings.NewReader(`{"check":"`+latest+`","loa":true}`))
+	code, body := rec.Code, rec.Body.String()
 	if code != http.StatusCreated {
 		t.Fatalf("split: %d %s", code, body)
 	}
@@ -148,7 +149,7 @@ func TestSplitAcrossTwoUploads(t *testing.T) {
 	}{{att, "AT&T", true}, {fr, "Frontier", false}} {
 		p := out.Ports[i]
 		v := getPort(t, e, p.ID)
-		if v.Status != StatusDraft || len(v.Request.Numbers) != len(want.bill.Request.Numbers) ||
+		if len(v.Request.Numbers) != len(want.bill.Request.Numbers) ||
 			v.Request.Numbers[0].Number != want.bill.Request.Numbers[0].Number {
 			t.Errorf("new port %d: %+v", i, v)
 		}
@@ -158,13 +159,15 @@ func TestSplitAcrossTwoUploads(t *testing.T) {
 		if p.PINCopied != want.pin {
 			t.Errorf("new port %d: pin copied %v, want %v (only the request's own account keeps the PIN)", i, p.PINCopied, want.pin)
 		}
-		// Each goes on alone: its own LOA.
-		e.sendLOA(p.ID)
+		// Each goes on alone, its LOA sent by the split ("loa": true).
+		if p.LOA == nil || p.LOAError != nil || p.Status != StatusAwaitingSignature || v.Status != StatusAwaitingSignature {
+			t.Errorf("new port %d: LOA %v, error %+v, status %s/%s; want its LOA sent", i, p.LOA, p.LOAError, p.Status, v.Status)
+		}
 	}
 	if code, body := split(latest); code != http.StatusConflict {
 		t.Errorf("second split: %d %s; want 409 (the port is cancelled)", code, body)
 	}
-	rec := e.do(http.MethodGet, "/v1/ports/"+id+"/notes", reviewerKey, "", nil)
+	rec = e.do(http.MethodGet, "/v1/ports/"+id+"/notes", reviewerKey, "", nil)
 	for _, p := range out.Ports {
 		if !strings.Contains(rec.Body.String(), p.ID) {
 			t.Errorf("the cancelled port's timeline does not name %s", p.ID)
@@ -191,6 +194,11 @@ func TestSplitByAccountsOnOneBill(t *testing.T) {
 	}
 	var out struct{ Ports []splitPort }
 	mustJSON(t, rec.Body.Bytes(), &out)
+	for i, p := range out.Ports {
+		if p.LOA != nil || p.Status != StatusDraft {
+			t.Errorf("port %d without \"loa\": %+v; want a draft with no LOA", i, p)
+		}
+	}
 	if len(out.Ports) != len(b.Expected.Accounts) {
 		t.Fatalf("%d ports, want %d", len(out.Ports), len(b.Expected.Accounts))
 	}
