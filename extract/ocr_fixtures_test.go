@@ -64,6 +64,26 @@ func loadOCRFixtures(t *testing.T) []ocrFixture {
 type fieldScore struct {
 	right, total int
 	wrong        []string // field names only: values may be account numbers
+	// byField counts right and total per field name ("phone_numbers": each number of
+	// the truth and each extra one).
+	byField map[string]*[2]int
+}
+
+func (s *fieldScore) count(field string, right bool) {
+	if s.byField == nil {
+		s.byField = map[string]*[2]int{}
+	}
+	c := s.byField[field]
+	if c == nil {
+		c = &[2]int{}
+		s.byField[field] = c
+	}
+	c[1]++
+	s.total++
+	if right {
+		c[0]++
+		s.right++
+	}
 }
 
 func scoreExtraction(x *Extraction, f ocrFixture) fieldScore {
@@ -97,12 +117,11 @@ func scoreExtraction(x *Extraction, f ocrFixture) fieldScore {
 		g, present := got[k]
 		if string(raw) == "null" {
 			if present {
-				s.total++
+				s.count(k, false)
 				s.wrong = append(s.wrong, k+" (not on these pages)")
 			}
 			continue
 		}
-		s.total++
 		ok := false
 		switch v := g.(type) {
 		case string:
@@ -112,9 +131,8 @@ func scoreExtraction(x *Extraction, f ocrFixture) fieldScore {
 			var want port.Address
 			ok = json.Unmarshal(raw, &want) == nil && v == want
 		}
-		if ok {
-			s.right++
-		} else {
+		s.count(k, ok)
+		if !ok {
 			s.wrong = append(s.wrong, k)
 		}
 	}
@@ -123,16 +141,15 @@ func scoreExtraction(x *Extraction, f ocrFixture) fieldScore {
 		numbers = append(numbers, n.Number)
 	}
 	for _, n := range f.PhoneNumbers {
-		s.total++
-		if slices.Contains(numbers, n) {
-			s.right++
-		} else {
+		found := slices.Contains(numbers, n)
+		s.count("phone_numbers", found)
+		if !found {
 			s.wrong = append(s.wrong, "phone "+n[len(n)-4:])
 		}
 	}
 	for _, n := range numbers {
 		if !slices.Contains(f.PhoneNumbers, n) {
-			s.total++
+			s.count("phone_numbers", false)
 			s.wrong = append(s.wrong, "extra phone "+n[max(0, len(n)-4):])
 		}
 	}
@@ -258,7 +275,56 @@ func TestOCRFixtures(t *testing.T) {
 			t.Errorf("%s: %.1f%% of fields right, want at least %.0f%%", k, 100*ocr, 100*want)
 		}
 	}
+	scores := make([][3]any, 0, len(rows))
+	for _, r := range rows {
+		scores = append(scores, [3]any{r.f.Kind, r.ocr, r.text})
+	}
+	sb.WriteString(accuracyTable(scores))
 	t.Log(sb.String())
+}
+
+// accuracyTable is the README's table: per field, the share read right on each kind
+// of OCR fixture, and on the text layer of the bills they were made from.
+func accuracyTable(rows [][3]any) string { // (kind, ocr score, text-layer score)
+	fields := []string{"carrier_name", "account_number", "account_pin", "billing_name", "business_name", "billing_address", "service_address", "bill_date", "phone_numbers"}
+	per := map[string]map[string]*[2]int{} // kind → field → right/total
+	var kinds []string
+	add := func(kind string, s fieldScore) {
+		if per[kind] == nil {
+			per[kind] = map[string]*[2]int{}
+			kinds = append(kinds, kind)
+		}
+		for f, c := range s.byField {
+			if per[kind][f] == nil {
+				per[kind][f] = &[2]int{}
+			}
+			per[kind][f][0] += c[0]
+			per[kind][f][1] += c[1]
+		}
+	}
+	for _, r := range rows {
+		add(r[0].(string), r[1].(fieldScore))
+	}
+	sort.Strings(kinds)
+	for _, r := range rows {
+		add("text layer", r[2].(fieldScore))
+	}
+	kinds = append(kinds, "text layer")
+	var sb strings.Builder
+	sb.WriteString("\n| field | " + strings.Join(kinds, " | ") + " |\n|---|" + strings.Repeat("---:|", len(kinds)) + "\n")
+	for _, f := range fields {
+		sb.WriteString("| " + f)
+		for _, k := range kinds {
+			c := per[k][f]
+			if c == nil || c[1] == 0 {
+				sb.WriteString(" | –")
+				continue
+			}
+			fmt.Fprintf(&sb, " | %.2f (%d/%d)", float64(c[0])/float64(c[1]), c[0], c[1])
+		}
+		sb.WriteString(" |\n")
+	}
+	return sb.String()
 }
 
 // checkPageViews: every page has a view, and for an image bill the view agrees with
