@@ -94,7 +94,12 @@ func (r labelRule) find(lay *docLayout) []hit {
 			}
 			if rs := s.right(); rs != nil {
 				if n := r.value(rs.text); n > 0 {
-					hits = append(hits, hit{seg: rs, start: 0, end: n, value: rs.text[:n], rule: r.right})
+					rule := r.right
+					if rs.bbox[0]-s.bbox[2] <= segmentGap*math.Min(s.size, rs.size) {
+						// Apart only by a column gutter (see columns.go): as sure as inline.
+						rule = r.same
+					}
+					hits = append(hits, hit{seg: rs, start: 0, end: n, value: rs.text[:n], rule: rule})
 					continue
 				}
 			}

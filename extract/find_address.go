@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/portdocs/portdocs/port"
 )
@@ -132,10 +133,34 @@ type addrBlock struct {
 	top   float64
 }
 
-// findBlocks finds every address block on every page.
-func findBlocks(lay *docLayout) []*addrBlock {
+// blockSizeRatio: a line above a block printed this many times larger or smaller
+// than the block's street and city lines (a logo, a banner) is not one of its lines.
+// Mailing blocks are set in one size; a bold business line is a point or two larger.
+const blockSizeRatio = 1.5
+
+// blockPitchRatio: a line above a block standing this many times the block's line
+// pitch above the line under it is not one of its lines but something printed over
+// the block (a running header, a heading): a mailing block is set solid, every line
+// at one pitch, as the window of the envelope needs.
+const blockPitchRatio = 1.5
+
+// findBlocks finds every address block on every page. With frame, running headers
+// and footers (see running.go) are no part of any block.
+func findBlocks(lay *docLayout, frame bool) []*addrBlock {
+	above := lay.above
+	if frame {
+		above = func(s *textSeg) *textSeg {
+			if up := lay.above(s); up != nil && !up.running {
+				return up
+			}
+			return nil
+		}
+	}
 	var out []*addrBlock
 	for _, s := range lay.segs {
+		if frame && s.running {
+			continue
+		}
 		text := strings.TrimSpace(s.text)
 		if len(text) < 8 || !isDigit(text[len(text)-1]) {
 			continue // every address ends with its ZIP
@@ -152,7 +177,7 @@ func findBlocks(lay *docLayout) []*addrBlock {
 			if a, ok := parseOneLine(stripLabel(text)); ok {
 				b := &addrBlock{page: s.page, lines: []*textSeg{s}, addr: a, top: s.bbox[1]}
 				labels := label + " " + labelOf(s.text) + " " + leftText(s)
-				if up := lay.above(s); up != nil {
+				if up := above(s); up != nil {
 					labels += " " + up.text
 				}
 				b.label = classifyLabel(labels)
@@ -166,12 +191,12 @@ func findBlocks(lay *docLayout) []*addrBlock {
 		b.addr.ZIP = m[3]
 		cur := s
 		var unit string
-		up := lay.above(cur)
+		up := above(cur)
 		if up != nil && isUnitLine(unglueUnit(up.text)) {
 			unit = strings.TrimSpace(unglueUnit(up.text))
 			b.lines = append([]*textSeg{up}, b.lines...)
 			cur = up
-			up = lay.above(cur)
+			up = above(cur)
 		}
 		streetText := ""
 		if up != nil {
@@ -194,9 +219,10 @@ func findBlocks(lay *docLayout) []*addrBlock {
 			}
 		}
 		// Name lines above the street, up to a label or anything else.
+		blockSize, pitch := lowerMedianSize(b.lines), linePitch(b.lines)
 		labels := label + " " + leftText(cur) + " " + labelOf(cur.text)
 		for n := 0; n < 4; n++ {
-			up = lay.above(cur)
+			up = above(cur)
 			if up == nil {
 				break
 			}
@@ -210,8 +236,10 @@ func findBlocks(lay *docLayout) []*addrBlock {
 				break
 			}
 			// A heading naming an address ("Primary Place of Use (Service Address}" as OCR
-			// reads it, brackets and colon garbled) is the block's label, never a name.
-			if !nameLike(t) || len(b.names) == 3 || classifyLabel(t) != "" {
+			// reads it, brackets and colon garbled) is the block's label, never a name;
+			// nor is a logo or banner printed in another size right above the block.
+			if !nameLike(t) || len(b.names) == 3 || classifyLabel(t) != "" || !sameSize(inkSize(up), blockSize) ||
+				pitch > 0 && inkTop(cur)-inkTop(up) > blockPitchRatio*pitch {
 				labels += " " + t
 				break
 			}
@@ -219,7 +247,7 @@ func findBlocks(lay *docLayout) []*addrBlock {
 			cur = up // a segment left of a name line belongs to another column's block
 		}
 		// Two lines above the block may carry its heading ("Remit to:", "Service Address").
-		if up = lay.above(cur); up != nil {
+		if up = above(cur); up != nil {
 			labels += " " + up.text
 		}
 		b.top = cur.bbox[1]
@@ -232,6 +260,68 @@ func findBlocks(lay *docLayout) []*addrBlock {
 		out = append(out, b)
 	}
 	return out
+}
+
+// lowerMedianSize is the lower median of the segments' inkSizes: OCR's estimate of a
+// short line ("FL 2") can be far off, so one line does not decide.
+func lowerMedianSize(segs []*textSeg) float64 {
+	sizes := make([]float64, len(segs))
+	for i, s := range segs {
+		sizes[i] = inkSize(s)
+	}
+	sort.Float64s(sizes)
+	return sizes[(len(sizes)-1)/2]
+}
+
+// inkSize is the smallest size of a segment's words of two letters or digits or more:
+// a fax's specks stuck to a word make its OCR box, and so its estimated size, larger,
+// never smaller (punctuation and specks read alone are left out: their boxes are not
+// a letter's height). The segment's size when it has no such word.
+func inkSize(s *textSeg) float64 {
+	size := 0.0
+	for _, w := range s.words {
+		n := 0
+		for _, r := range w.Text {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				n++
+			}
+		}
+		if n >= 2 && (size == 0 || wordSize(w) < size) {
+			size = wordSize(w)
+		}
+	}
+	if size == 0 {
+		return s.size
+	}
+	return size
+}
+
+// linePitch is the smallest distance between the tops of successive segments (the
+// block's leading; a unit line set apart does not widen it); 0 for one segment.
+func linePitch(segs []*textSeg) float64 {
+	pitch := 0.0
+	for i := 1; i < len(segs); i++ {
+		if d := inkTop(segs[i]) - inkTop(segs[i-1]); d > 0 && (pitch == 0 || d < pitch) {
+			pitch = d
+		}
+	}
+	return pitch
+}
+
+// inkTop is where a segment's words start, the upper median of their tops: specks a
+// fax stuck to some words raise their boxes, never lower them.
+func inkTop(s *textSeg) float64 {
+	tops := make([]float64, len(s.words))
+	for i, w := range s.words {
+		tops[i] = w.BBox[1]
+	}
+	sort.Float64s(tops)
+	return tops[len(tops)/2]
+}
+
+// sameSize: two font sizes a block's lines can share.
+func sameSize(a, b float64) bool {
+	return a <= blockSizeRatio*b && b <= blockSizeRatio*a
 }
 
 func leftText(s *textSeg) string {
@@ -442,7 +532,20 @@ func addressField(lay *docLayout, b *addrBlock, rule float64) *Field[port.Addres
 
 // findAddresses picks the mailing block and the service address.
 func findAddresses(lay *docLayout) (billing, service *addrBlock) {
-	blocks := findBlocks(lay)
+	billing, service = pickAddresses(lay, findBlocks(lay, true))
+	if billing == nil {
+		// A bill that prints its mailing block at the same place on every page (each
+		// page a copy) has it marked as a running line: read it all the same.
+		b, s := pickAddresses(lay, findBlocks(lay, false))
+		if billing = b; service == nil {
+			service = s
+		}
+	}
+	return billing, service
+}
+
+// pickAddresses picks the mailing block and the service address among blocks.
+func pickAddresses(lay *docLayout, blocks []*addrBlock) (billing, service *addrBlock) {
 	bestScore := -1.0
 	for _, b := range blocks {
 		switch b.label {

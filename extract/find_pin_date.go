@@ -66,7 +66,8 @@ var billDateRule = labelRule{
 	label: regexp.MustCompile(`(?i)\b(?:bill(?:ing)?\s+(?:issue\s+|cycle\s+|close\s+)?date|statement\s+(?:closing\s+)?date|invoice\s+date|` +
 		`date\s+of\s+(?:bill|statement|invoice)|bill\s+issued(?:\s+on)?|issue\s+date|date\s+issued|issued\s+on|closing\s+date|` +
 		`bill\s+prepared(?:\s+on)?|date\s+prepared|statement\s+issued)\b`),
-	exclude: regexp.MustCompile(`(?i)\b(?:due|payment|pay|next|previous|last)\s*$`),
+	// "Your next bill will be issued on ...": the next bill's date, not this one's.
+	exclude: regexp.MustCompile(`(?i)\b(?:due|payment|pay|next|previous|last)\s*$|\bnext\s+(?:bill|statement|invoice)\b`),
 	value:   dateValue,
 	same:    0.95, right: 0.92, below: 0.85,
 }

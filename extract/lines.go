@@ -34,6 +34,9 @@ type textSeg struct {
 	bbox   BBox
 	size   float64 // median word height (font size when known)
 	conf   float64 // lowest word confidence
+	// running: repeated at this place on another page, a running header or footer
+	// (see running.go).
+	running bool
 }
 
 // layout is one document's lines and segments in reading order.
@@ -61,6 +64,7 @@ func buildLayout(pages []Page) *docLayout {
 		}
 		lay.lines[pi] = lines
 	}
+	markRunning(lay)
 	return lay
 }
 
@@ -96,10 +100,16 @@ func groupLines(p Page) []*textLine {
 		}
 		bands = append(bands, &band{top: w.BBox[1], bot: w.BBox[3], sum: c, h: h, words: []Word{w}})
 	}
-	var lines []*textLine
-	for _, b := range bands {
+	rows := make([][]Word, len(bands))
+	for i, b := range bands {
 		ws := b.words
 		sort.SliceStable(ws, func(i, j int) bool { return ws[i].BBox[0] < ws[j].BBox[0] })
+		rows[i] = ws
+	}
+	splits := columnSplits(rows)
+	var lines []*textLine
+	for bi, b := range bands {
+		ws := rows[bi]
 		l := &textLine{page: p.Number, top: b.top, bot: b.bot}
 		for _, w := range ws {
 			l.top = math.Min(l.top, w.BBox[1])
@@ -107,12 +117,8 @@ func groupLines(p Page) []*textLine {
 		}
 		start := 0
 		for i := 1; i <= len(ws); i++ {
-			if i < len(ws) {
-				prev, cur := ws[i-1], ws[i]
-				size := math.Min(wordSize(prev), wordSize(cur))
-				if cur.BBox[0]-prev.BBox[2] <= segmentGap*size {
-					continue
-				}
+			if i < len(ws) && !splits[bi][i] {
+				continue
 			}
 			l.segs = append(l.segs, newSegment(p.Number, l, ws[start:i]))
 			start = i

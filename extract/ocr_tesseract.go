@@ -87,10 +87,63 @@ func upscaleFactor(w, h int, dpi float64) float64 {
 	return f
 }
 
-// recognizePage turns the page upright and level, recognises it, and converts the
+// recognizePage reads a page image at dpi and returns its words in points. A
+// screenshot of a viewer has only its page read (see image_frame.go).
+func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float64) (Page, error) {
+	if fr, ok := findPageFrame(g); ok {
+		return recognizeFrame(ctx, c, g, dpi, fr)
+	}
+	return recognizeWhole(ctx, c, g, dpi)
+}
+
+// frameDPI is the resolution a viewer's page is enlarged to before recognition. A page
+// drawn at 60 to 110 pixels an inch has no detail a 300-dpi enlargement would bring
+// out, and bilinear blow-ups of four and five times blur its glyphs together: on the
+// viewer fixtures 200 reads more fields right than 300 (64 of 70 against 61 of 71).
+const frameDPI = 200
+
+// recognizeFrame reads the page inside a viewer screenshot: the rectangle alone,
+// enlarged from the resolution it is drawn at, upright as screens show pages. The
+// words come back where they stand in the whole image, at its dpi, so their boxes land
+// on the stored file; the chrome around the page is not read.
+func recognizeFrame(ctx context.Context, c *tessClient, g *image.Gray, dpi float64, fr pageFrame) (Page, error) {
+	sub := cropGray(g, fr.rect)
+	pdpi := fr.dpi
+	// Enlarge to frameDPI, but to no more pixels than the whole image was charged for
+	// (ocrPixels): the memory budget was taken before the frame was known.
+	f := frameDPI / pdpi
+	if budget, px := float64(ocrPixels(g.Rect.Dx(), g.Rect.Dy(), dpi)), float64(sub.Rect.Dx()*sub.Rect.Dy()); px*f*f > budget {
+		f = math.Max(1, math.Sqrt(budget/px))
+	}
+	if f > 1.05 {
+		sub = upscale(sub, f)
+	} else {
+		f = 1
+	}
+	if err := ctx.Err(); err != nil {
+		return Page{}, err
+	}
+	boxes, err := c.words(sub, pdpi*f)
+	if err != nil {
+		return Page{}, err
+	}
+	scale := 72 / dpi
+	p := Page{Width: float64(g.Rect.Dx()) * scale, Height: float64(g.Rect.Dy()) * scale, Source: SourceOCR}
+	x0, y0 := float64(fr.rect.Min.X-g.Rect.Min.X), float64(fr.rect.Min.Y-g.Rect.Min.Y)
+	for _, b := range boxes {
+		box := BBox{
+			(x0 + float64(b.Box.Min.X)/f) * scale, (y0 + float64(b.Box.Min.Y)/f) * scale,
+			(x0 + float64(b.Box.Max.X)/f) * scale, (y0 + float64(b.Box.Max.Y)/f) * scale,
+		}
+		p.Words = appendOCRWord(p.Words, b, box)
+	}
+	return p, nil
+}
+
+// recognizeWhole turns the page upright and level, recognises it, and converts the
 // boxes to points. If the orientation analysis was unsure and the text came out as
 // garbage, it tries the page the other way up and keeps the better reading.
-func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float64) (Page, error) {
+func recognizeWhole(ctx context.Context, c *tessClient, g *image.Gray, dpi float64) (Page, error) {
 	if k := int(dpi / 300); k >= 2 {
 		// 600-dpi scans and large photos: Tesseract reads best near 300 dpi, and
 		// recognition costs time and memory by the pixel.
@@ -139,22 +192,27 @@ func recognizePage(ctx context.Context, c *tessClient, g *image.Gray, dpi float6
 		Skew:   applied.skew,
 	}
 	for _, b := range boxes {
-		text := strings.TrimSpace(b.Word)
-		if text == "" || (b.Confidence < 30 && !hasAlnum(text)) {
-			continue // speckles read as "|", "—" and the like
-		}
 		box := BBox{
 			float64(b.Box.Min.X) * scale, float64(b.Box.Min.Y) * scale,
 			float64(b.Box.Max.X) * scale, float64(b.Box.Max.Y) * scale,
 		}
-		p.Words = append(p.Words, Word{
-			Text:       languageLetters(text),
-			BBox:       box,
-			FontSize:   ocrFontSize(text, box[3]-box[1]),
-			Confidence: max(0, min(1, b.Confidence/100)),
-		})
+		p.Words = appendOCRWord(p.Words, b, box)
 	}
 	return p, nil
+}
+
+// appendOCRWord adds a recognised word with its box in points, unless it is a speck.
+func appendOCRWord(words []Word, b gosseract.BoundingBox, box BBox) []Word {
+	text := strings.TrimSpace(b.Word)
+	if text == "" || (b.Confidence < 30 && !hasAlnum(text)) {
+		return words // speckles read as "|", "—" and the like
+	}
+	return append(words, Word{
+		Text:       languageLetters(text),
+		BBox:       box,
+		FontSize:   ocrFontSize(text, box[3]-box[1]),
+		Confidence: max(0, min(1, b.Confidence/100)),
+	})
 }
 
 // readingQuality is the mean word confidence (0..1) weighted by word length, over words
