@@ -1,32 +1,44 @@
 package extract
 
 import (
+	"math"
 	"regexp"
 	"strings"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
-// The customer's own numbers: every NANP number printed in a common format, except
-// toll-free and service codes and numbers the bill labels as the carrier's (customer
-// service, repair, "call us"), and digit runs that belong to the account number.
+// The customer's own numbers. Every NANP number printed in a common format is a
+// candidate; what decides is where the bill prints it (see find_phone_place.go): its
+// label, its row and column heading, and the part of the page it stands in. A bill
+// prints the carrier's numbers in known places — the customer-service box, the page
+// header and footer, the remittance coupon, the carrier's own address line, marketing
+// text, a fax machine's header line — and the customer's in the account and line
+// tables, labelled or billed. Toll-free and service codes are the carrier's unless the
+// bill lists them as a line of the account, and digit runs that belong to the account
+// number are never a phone number.
 
 // phoneSep is what stands between digit groups: nothing, a space, or a dash or dot
 // with a space either side (OCR puts spaces where the print had none).
 const phoneSep = `(?:\s?[.\-–]\s?|\s)?`
 
-var phoneRe = regexp.MustCompile(`(?:\+?1` + phoneSep + `)?(?:\(\d{3}\)\s?|\d{3}` + phoneSep + `)\d{3}` + phoneSep + `\d{4}`)
+// phoneRe: OCR reads a parenthesis as a brace or bracket now and then ("{410) 555").
+var phoneRe = regexp.MustCompile(`(?:\+?1` + phoneSep + `)?(?:[(\[{]\d{3}[)\]}]\s?|\d{3}` + phoneSep + `)\d{3}` + phoneSep + `\d{4}`)
 
-// carrierContact marks a number as the carrier's own, when it stands before the number
-// on its segment, on the segment to its left, or on the line above a lone number.
+// localRe is a seven-digit local number ("555-0134"), read only on the customer's
+// rows of a line table whose area code the bill prints once.
+var localRe = regexp.MustCompile(`\d{3}\s?[.\-–]\s?\d{4}`)
+
+// carrierContact marks a number as the carrier's own, when it labels the number
+// (before it on its segment, on the segment to its left, on the line above a lone
+// number) or heads its column.
 var carrierContact = regexp.MustCompile(`(?i)\b(?:customer\s+(?:service|care|support)|call\s+us|call\b|calling|contact\s+us|questions?|` +
 	`repairs?|support|help|assistance|billing\s+(?:inquir|question|dept|department)|technical|tech\b|sales|to\s+pay|pay\s+by|` +
 	`payment\s+(?:line|center)|tty|tdd|relay|outage|report|dial|hearing|speech|disab|español|espanol|spanish|` +
-	`emergency|press|agent|reach\s+us|our\b|visit|text\s+us|business\s+office|fraud|lost\s+or\s+stolen|care\b|service\s+center)`)
+	`emergency|press|agent|reach\s+us|our\b|visit|text\s+us|business\s+office|fraud|lost\s+or\s+stolen|care\b|service\s+center|` +
+	`toll[\s-]free|hours|24/7|anytime|moving|upgrade|order)`)
 
 // customerLine marks a number as one of the account's lines.
-var customerLine = regexp.MustCompile(`(?i)\b(?:line|lines|number|phone|mobile|wireless|cell|tel|telephone|btn|tn|service\s+for|` +
-	`your\s+number|main|fax|device|user|extension|did|trunk|voice)\b`)
+var customerLine = regexp.MustCompile(`(?i)\b(?:line|lines|number|numbers|phone|mobile|wireless|cell|tel|telephone|btn|tn|service\s+for|` +
+	`your\s+number|main|fax|device|user|extension|did|trunk|voice|subscriber|circuit|location|site)\b`)
 
 var tollFree = map[string]bool{"800": true, "822": true, "833": true, "844": true, "855": true, "866": true,
 	"877": true, "888": true, "880": true, "881": true, "882": true, "883": true, "884": true, "885": true,
@@ -35,7 +47,7 @@ var tollFree = map[string]bool{"800": true, "822": true, "833": true, "844": tru
 // premium area codes are never a customer's line to port.
 var premium = map[string]bool{"900": true, "976": true}
 
-var moneyRe = regexp.MustCompile(`\$\s?\d[\d,]*\.\d{2}`)
+var moneyRe = regexp.MustCompile(`\$\s?\d[\d,]*\.\d{2}|\b\d{1,4}\.\d{2}\b`)
 
 // lineText is the whole printed line a segment stands on.
 func lineText(s *textSeg) string {
@@ -74,55 +86,127 @@ type span struct {
 	start, end int
 }
 
+// phoneCand is one printed number and what its place says about its owner.
+type phoneCand struct {
+	seg        *textSeg
+	start, end int
+	e164       string
+	local      bool // seven digits, area code to infer
+	place      place
+}
+
 func findPhones(lay *docLayout, skip []span) []PhoneNumber {
-	var out []PhoneNumber
-	seen := map[string]bool{}
+	pl := newPlaces(lay)
+	var cands []*phoneCand
 	for _, s := range lay.segs {
-		if countDigits(s.text) < 10 {
+		if countDigits(s.text) < 7 {
 			continue
 		}
-		for _, m := range phoneRe.FindAllStringIndex(s.text, -1) {
+		var ten [][]int
+		if countDigits(s.text) >= 10 {
+			ten = phoneRe.FindAllStringIndex(s.text, -1)
+		}
+		for _, m := range ten {
 			start, end := m[0], m[1]
 			if !phoneBoundary(s.text, start, end) || overlapsAny(skip, s, start, end) {
 				continue
 			}
-			raw := s.text[start:end]
-			d := digitsOnly(raw)
-			if len(d) == 11 {
-				d = d[1:]
-			}
-			if !nanp(d) {
+			e, ok := e164Of(s.text[start:end])
+			if !ok {
 				continue
 			}
-			ctx := phoneContext(lay, s, start)
-			if carrierContact.MatchString(ctx) {
+			cands = append(cands, &phoneCand{seg: s, start: start, end: end, e164: e, place: pl.of(s, start, end, e)})
+		}
+		for _, m := range localRe.FindAllStringIndex(s.text, -1) {
+			start, end := m[0], m[1]
+			if insideAny(ten, start, end) || !phoneBoundary(s.text, start, end) || overlapsAny(skip, s, start, end) {
 				continue
 			}
-			// A toll-free number is the carrier's unless the bill lists it as a line
-			// of the account (labelled, or billed on a charges row).
-			positive := customerLine.MatchString(ctx) || moneyRe.MatchString(lineText(s))
-			if tollFree[d[:3]] && !positive {
+			if s.text[start] < '2' { // an exchange starts 2-9
 				continue
 			}
-			num, err := phonenumbers.Parse(d, "US")
-			if err != nil || !phonenumbers.IsPossibleNumber(num) {
-				continue
+			cands = append(cands, &phoneCand{seg: s, start: start, end: end, local: true, place: pl.of(s, start, end, "")})
+		}
+	}
+	pl.frameOnly(cands)
+
+	var out []PhoneNumber
+	seen := map[string]bool{}
+	add := func(c *phoneCand, conf float64) {
+		if seen[c.e164] {
+			return
+		}
+		seen[c.e164] = true
+		box, wconf := c.seg.span(c.start, c.end)
+		out = append(out, PhoneNumber{Number: c.e164, Page: c.seg.page, BBox: roundBox(box),
+			Confidence: roundConf(conf * wconf), Source: lay.source(c.seg.page)})
+	}
+	// A number the bill prints both as the carrier's and as a line of the account
+	// (the carrier's own main number is never one of the customer's, but a customer's
+	// line printed once more in a "your numbers" sidebar is) counts once, as the
+	// customer's: the carrier's mention does not take it away.
+	var customer []*phoneCand
+	for _, c := range cands {
+		if c.local {
+			continue
+		}
+		switch owner, conf := c.place.owner(c.e164); owner {
+		case ownerCustomer:
+			customer = append(customer, c)
+			add(c, conf)
+		}
+	}
+	for _, c := range cands {
+		if !c.local || c.place.owner7() != ownerCustomer {
+			continue
+		}
+		if area := areaFor(c, customer); area != "" {
+			if e, ok := e164Of(area + digitsOnly(c.seg.text[c.start:c.end])); ok {
+				c.e164 = e
+				add(c, localConf)
 			}
-			e164 := phonenumbers.Format(num, phonenumbers.E164)
-			if seen[e164] {
-				continue
-			}
-			seen[e164] = true
-			conf := 0.8
-			if positive {
-				conf = 0.95
-			}
-			box, wconf := s.span(start, end)
-			out = append(out, PhoneNumber{Number: e164, Page: s.page, BBox: roundBox(box),
-				Confidence: roundConf(conf * wconf), Source: lay.source(s.page)})
 		}
 	}
 	return out
+}
+
+// localConf is the confidence of a seven-digit number whose area code was inferred.
+const localConf = 0.6
+
+// areaFor is the area code of a seven-digit number on a customer's row: the one of
+// the nearest customer number in its column on its page, or the one area code every
+// customer number on the bill shares.
+func areaFor(c *phoneCand, customer []*phoneCand) string {
+	best, bestD := "", math.Inf(1)
+	areas := map[string]bool{}
+	for _, o := range customer {
+		a := o.e164[2:5]
+		areas[a] = true
+		if o.seg.page != c.seg.page || o.seg.bbox[0] > c.seg.bbox[2] || c.seg.bbox[0] > o.seg.bbox[2] {
+			continue
+		}
+		if d := math.Abs(o.seg.bbox[1] - c.seg.bbox[1]); d < bestD {
+			best, bestD = a, d
+		}
+	}
+	if best != "" {
+		return best
+	}
+	if len(areas) == 1 {
+		for a := range areas {
+			return a
+		}
+	}
+	return ""
+}
+
+func insideAny(ms [][]int, start, end int) bool {
+	for _, m := range ms {
+		if start < m[1] && m[0] < end {
+			return true
+		}
+	}
+	return false
 }
 
 // phoneBoundary rejects a match that is part of a longer number: glued to letters or

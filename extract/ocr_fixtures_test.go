@@ -67,6 +67,34 @@ type fieldScore struct {
 	// byField counts right and total per field name ("phone_numbers": each number of
 	// the truth and each extra one).
 	byField map[string]*[2]int
+	// phones: the truth's numbers found, missed, and numbers reported that the truth
+	// does not list as the customer's (the carrier's, or misread).
+	phones phoneCount
+}
+
+type phoneCount struct{ found, missed, extra int }
+
+func (c *phoneCount) add(o phoneCount) {
+	c.found += o.found
+	c.missed += o.missed
+	c.extra += o.extra
+}
+
+func (c phoneCount) precision() float64 { return ratio(c.found, c.found+c.extra) }
+func (c phoneCount) recall() float64    { return ratio(c.found, c.found+c.missed) }
+func (c phoneCount) f1() float64 {
+	p, r := c.precision(), c.recall()
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
 }
 
 func (s *fieldScore) count(field string, right bool) {
@@ -143,6 +171,11 @@ func scoreExtraction(x *Extraction, f ocrFixture) fieldScore {
 	for _, n := range f.PhoneNumbers {
 		found := slices.Contains(numbers, n)
 		s.count("phone_numbers", found)
+		if found {
+			s.phones.found++
+		} else {
+			s.phones.missed++
+		}
 		if !found {
 			s.wrong = append(s.wrong, "phone "+n[len(n)-4:])
 		}
@@ -150,6 +183,7 @@ func scoreExtraction(x *Extraction, f ocrFixture) fieldScore {
 	for _, n := range numbers {
 		if !slices.Contains(f.PhoneNumbers, n) {
 			s.count("phone_numbers", false)
+			s.phones.extra++
 			s.wrong = append(s.wrong, "extra phone "+n[max(0, len(n)-4):])
 		}
 	}
@@ -282,6 +316,7 @@ func TestOCRFixtures(t *testing.T) {
 		scores = append(scores, [2]any{r.f.Kind, r.ocr})
 	}
 	sb.WriteString(accuracyTable(scores))
+	sb.WriteString(phoneTable(rows, func(r row) (string, string, fieldScore, fieldScore) { return r.f.Kind, r.f.Source, r.ocr, r.text }))
 	t.Log(sb.String())
 }
 
@@ -321,6 +356,40 @@ func accuracyTable(rows [][2]any) string { // (kind, ocr score)
 		}
 		sb.WriteString(" |\n")
 	}
+	return sb.String()
+}
+
+// phoneTable is the README's table of the customer's numbers: precision (numbers
+// reported that are the customer's), recall (the customer's numbers reported) and F1
+// per kind, and on the text layer of the bills the fixtures were made from (each
+// bill once).
+func phoneTable[R any](rows []R, get func(R) (kind, source string, ocr, text fieldScore)) string {
+	per := map[string]*phoneCount{}
+	var text phoneCount
+	seen := map[string]bool{}
+	var kinds []string
+	for _, r := range rows {
+		kind, source, ocr, tx := get(r)
+		if per[kind] == nil {
+			per[kind] = &phoneCount{}
+			kinds = append(kinds, kind)
+		}
+		per[kind].add(ocr.phones)
+		if !seen[source] {
+			seen[source] = true
+			text.add(tx.phones)
+		}
+	}
+	sort.Strings(kinds)
+	var sb strings.Builder
+	sb.WriteString("\n| phone numbers | precision | recall | F1 | found / missed / extra |\n|---|---:|---:|---:|---:|\n")
+	line := func(name string, c phoneCount) {
+		fmt.Fprintf(&sb, "| %s | %.3f | %.3f | %.3f | %d / %d / %d |\n", name, c.precision(), c.recall(), c.f1(), c.found, c.missed, c.extra)
+	}
+	for _, k := range kinds {
+		line(k, *per[k])
+	}
+	line("text layer of the source bills", text)
 	return sb.String()
 }
 
