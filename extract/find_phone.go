@@ -104,7 +104,7 @@ func findPhones(lay *docLayout, skip []span) []PhoneNumber {
 		}
 		var ten [][]int
 		if countDigits(s.text) >= 10 {
-			ten = phoneRe.FindAllStringIndex(s.text, -1)
+			ten = phoneMatches(s.text)
 		}
 		for _, m := range ten {
 			start, end := m[0], m[1]
@@ -198,6 +198,28 @@ func areaFor(c *phoneCand, customer []*phoneCand) string {
 		}
 	}
 	return ""
+}
+
+// phoneMatches finds the numbers in s. A match that starts with the last digit of
+// something else ("CO 80111 720-555-0194": the 1 taken for the country code) is read
+// again without it.
+func phoneMatches(s string) [][]int {
+	var out [][]int
+	for pos := 0; pos < len(s); {
+		m := phoneRe.FindStringIndex(s[pos:])
+		if m == nil {
+			break
+		}
+		start, end := pos+m[0], pos+m[1]
+		if start > 0 && isDigit(s[start-1]) && (s[start] == '1' || s[start] == '+') {
+			if n := phoneRe.FindStringIndex(s[start+1 : end]); n != nil && n[1] == end-start-1 {
+				start = start + 1 + n[0]
+			}
+		}
+		out = append(out, []int{start, end})
+		pos = end
+	}
+	return out
 }
 
 func insideAny(ms [][]int, start, end int) bool {

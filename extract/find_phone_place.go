@@ -291,11 +291,13 @@ func isProse(lay *docLayout, s *textSeg) bool {
 	if words >= 8 && len(tokens(s.text)) >= 10 {
 		return true
 	}
-	if words < 2 {
+	// A wrapped line's short piece: not a labelled heading ("Service for …") over a
+	// paragraph, which is set in its own size.
+	if words < 2 || lineLabelRe.MatchString(s.text) {
 		return false
 	}
 	for _, o := range []*textSeg{lay.above(s), lay.below(s, false)} {
-		if o != nil && wordCount(o.text) >= 8 && len(tokens(o.text)) >= 10 {
+		if o != nil && wordCount(o.text) >= 8 && len(tokens(o.text)) >= 10 && sameSize(inkSize(o), inkSize(s)) {
 			return true
 		}
 	}
