@@ -3,6 +3,7 @@ package extract
 import (
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/portdocs/portdocs/port"
@@ -134,6 +135,30 @@ func TestFindBillDate(t *testing.T) {
 	}
 }
 
+// TestFindPhonesPageFrame: a number printed only in every page's footer is the
+// carrier's; a customer's line is not, even printed again in the footer.
+func TestFindPhonesPageFrame(t *testing.T) {
+	page := "Office\t617-555-0131\t$42.00" + strings.Repeat("\n", 48) + "617-555-0170"
+	for _, l := range layouts {
+		lay := layoutOf(l.opts, page, page)
+		var got []string
+		for _, p := range findPhones(lay, nil) {
+			got = append(got, p.Number)
+		}
+		if !reflect.DeepEqual(got, []string{"+16175550131"}) {
+			t.Errorf("%s: numbers = %v, want [+16175550131]", l.name, got)
+		}
+	}
+}
+
+func TestFoldOCR(t *testing.T) {
+	for in, want := range map[string]string{"Ca11 us 410-555-0142": "Call us 410-555-0142", "Questi0ns?": "Questions?", "5upport": "support"} {
+		if got := foldOCR(in); !strings.EqualFold(got, want) {
+			t.Errorf("foldOCR(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestFindPhones(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -151,6 +176,18 @@ func TestFindPhones(t *testing.T) {
 		{"after an extension number", "Ext 101 +1 201 555 0112\tBusiness Premium\t$29.99", []string{"+12015550112"}},
 		{"spaces around dashes, as OCR reads them", "Line 410 - 555-0142", []string{"+14105550142"}},
 		{"toll-free line of the account", "Toll-free number\t+1 (888) 555-0163\t$4.99\nSupport: 1-888-898-4591", []string{"+18885550163"}},
+		// Where the number stands (find_phone_place.go).
+		{"in the payment coupon", "Office\t410-555-0142\t$42.00" + strings.Repeat("\n", 26) + "Please detach and return this portion with your payment\n410-555-0190\nAmount enclosed",
+			[]string{"+14105550142"}},
+		{"an example in marketing text", "Add a second line for your team today and keep every call, like (312) 555-0199, on one bill.", nil},
+		{"after the carrier's address", "Granite Telecom, 100 Newport Ave, Quincy, MA 02171 617-555-0170\nOffice\t617-555-0131\t$42.00",
+			[]string{"+16175550131"}},
+		{"after the carrier's name", "Frontier 410-555-0177", nil},
+		{"beside a web address", "acmetel.com | 410-555-0176", nil},
+		{"a fax machine's header line", "Oct 27 2026 09:15AM HP LASERJET FAX 719.555.0177 page 1 of 2\nLine 719-555-0131", []string{"+17195550131"}},
+		{"under a carrier heading", "Questions?\n410-555-0190\n410-555-0191", nil},
+		{"seven digits on the line table", "Number\tPlan\tMonthly\n(614) 555-0134\tBusiness Phone\t$34.99\n555-0135\tBusiness Phone\t$34.99",
+			[]string{"+16145550134", "+16145550135"}},
 	} {
 		for _, l := range layouts {
 			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
