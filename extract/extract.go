@@ -183,12 +183,13 @@ func safeFindFields(pages []Page) (f Fields, phones []PhoneNumber, accounts []Ac
 		}
 	}()
 	lay := buildLayout(pages)
-	f, phones, warnings = findFields(lay)
+	sections := sectionRule.find(lay)
+	f, phones, warnings = findFields(lay, sections)
 	master := ""
 	if f.AccountNumber != nil {
 		master = f.AccountNumber.Value
 	}
-	return f, phones, findAccountSections(lay, phones, master), warnings, nil
+	return f, phones, findAccountSections(lay, sections, phones, master), warnings, nil
 }
 
 // readPDF reads every page's text layer, and sends the pages without a usable one to

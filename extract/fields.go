@@ -8,8 +8,9 @@ import (
 )
 
 // findFields runs every finder over the layout. It is the one pipeline behind both
-// the text layer and OCR.
-func findFields(lay *docLayout) (Fields, []PhoneNumber, []string) {
+// the text layer and OCR. sections are the account sections' labels
+// (sectionRule.find), read once for the phone finder and findAccountSections.
+func findFields(lay *docLayout, sections []hit) (Fields, []PhoneNumber, []string) {
 	var f Fields
 	var warnings []string
 	f.CarrierName = findCarrier(lay)
@@ -62,7 +63,7 @@ func findFields(lay *docLayout) (Fields, []PhoneNumber, []string) {
 	// Digits of the account number, or of any account's on the bill, are not phone
 	// numbers (a sub-account may be numbered like one).
 	var skip []span
-	for _, h := range append(acctHits, sectionRule.find(lay)...) {
+	for _, h := range append(acctHits, sections...) {
 		skip = append(skip, span{h.seg, h.start, h.end})
 	}
 	phones := findPhones(lay, skip)

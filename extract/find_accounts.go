@@ -39,10 +39,9 @@ const runningBand = 0.15
 // account number repeated in every page's header or footer (a running header: same
 // value, same band, two pages or more) starts nothing; numbers listed before any
 // section belong to master, the bill's account number. Values that differ only by one
-// character OCR confuses count as one account. It returns nil for a bill of one
-// account.
-func findAccountSections(lay *docLayout, phones []PhoneNumber, master string) []Account {
-	hits := sectionRule.find(lay)
+// character OCR confuses count as one account. hits are the section labels
+// (sectionRule.find). It returns nil for a bill of one account.
+func findAccountSections(lay *docLayout, hits []hit, phones []PhoneNumber, master string) []Account {
 	if len(hits) < 2 {
 		return nil
 	}

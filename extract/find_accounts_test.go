@@ -45,13 +45,14 @@ func TestFindAccountSections(t *testing.T) {
 		for _, l := range layouts {
 			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
 				lay := layoutOf(l.opts, tc.pages...)
-				f, phones, _ := findFields(lay)
+				sections := sectionRule.find(lay)
+				f, phones, _ := findFields(lay, sections)
 				master := ""
 				if f.AccountNumber != nil {
 					master = f.AccountNumber.Value
 				}
 				var got []acct
-				for _, a := range findAccountSections(lay, phones, master) {
+				for _, a := range findAccountSections(lay, sections, phones, master) {
 					got = append(got, acct{a.AccountNumber, a.Numbers})
 					if a.Page < 1 || a.BBox == (BBox{}) {
 						t.Errorf("account %s without its place on the bill: page %d box %v", a.AccountNumber, a.Page, a.BBox)

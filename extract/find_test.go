@@ -308,7 +308,7 @@ func TestFindAddresses(t *testing.T) {
 		for _, l := range layouts {
 			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
 				lay := layoutOf(l.opts, tc.page)
-				f, _, _ := findFields(lay)
+				f, _, _ := findFields(lay, sectionRule.find(lay))
 				gotAddr := func(a *Field[port.Address]) *port.Address {
 					if a == nil {
 						return nil
