@@ -160,7 +160,11 @@ func findPhones(lay *docLayout, skip []span) []PhoneNumber {
 		if !c.local || c.place.owner7() != ownerCustomer {
 			continue
 		}
-		if area := areaFor(c, customer); area != "" {
+		area := areaNear(lay, c)
+		if area == "" {
+			area = areaFor(c, customer)
+		}
+		if area != "" {
 			if e, ok := e164Of(area + digitsOnly(c.seg.text[c.start:c.end])); ok {
 				c.e164 = e
 				add(c, localConf)
@@ -173,14 +177,49 @@ func findPhones(lay *docLayout, skip []span) []PhoneNumber {
 // localConf is the confidence of a seven-digit number whose area code was inferred.
 const localConf = 0.6
 
+// areaRe is an area code printed alone, as a table cell or a piece OCR split off.
+var areaRe = regexp.MustCompile(`^[(\[{]\d{3}[)\]}]$`)
+
+// areaNear is an area code printed right by a seven-digit number: the segment left
+// of it on its line, or a lone "(203)" just above or below it in its column (OCR
+// reads a cell's two lines apart).
+func areaNear(lay *docLayout, c *phoneCand) string {
+	s := c.seg
+	if strings.TrimSpace(s.text[:c.start]) == "" {
+		if l := s.left(); l != nil && areaRe.MatchString(strings.TrimSpace(l.text)) {
+			return digitsOnly(l.text)
+		}
+	}
+	lines := lay.lines[s.page-1]
+	for _, li := range []int{s.line.index + 1, s.line.index - 1} {
+		if li < 0 || li >= len(lines) {
+			continue
+		}
+		l := lines[li]
+		if math.Min(math.Abs(l.top-s.line.bot), math.Abs(s.line.top-l.bot)) > 1.2*s.size {
+			continue
+		}
+		for _, o := range l.segs {
+			// The area code stands over the number or just left of it.
+			if o.bbox[0] < s.bbox[2] && o.bbox[2] > s.bbox[0]-3*s.size && areaRe.MatchString(strings.TrimSpace(o.text)) {
+				return digitsOnly(o.text)
+			}
+		}
+	}
+	return ""
+}
+
 // areaFor is the area code of a seven-digit number on a customer's row: the one of
 // the nearest customer number in its column on its page, or the one area code every
-// customer number on the bill shares.
+// customer number on the bill shares. A toll-free code is no local number's.
 func areaFor(c *phoneCand, customer []*phoneCand) string {
 	best, bestD := "", math.Inf(1)
 	areas := map[string]bool{}
 	for _, o := range customer {
 		a := o.e164[2:5]
+		if tollFree[a] {
+			continue
+		}
 		areas[a] = true
 		if o.seg.page != c.seg.page || o.seg.bbox[0] > c.seg.bbox[2] || c.seg.bbox[0] > o.seg.bbox[2] {
 			continue
