@@ -36,10 +36,6 @@ var carrierContact = regexp.MustCompile(`(?i)\b(?:customer\s+(?:service|care|sup
 	`emergency|press|agent|reach\s+us|our\b|visit|text\s+us|business\s+office|fraud|lost\s+or\s+stolen|care\b|service\s+center|` +
 	`toll[\s-]free|hours|24/7|anytime|moving|upgrade|order)`)
 
-// customerLine marks a number as one of the account's lines.
-var customerLine = regexp.MustCompile(`(?i)\b(?:line|lines|number|numbers|phone|mobile|wireless|cell|tel|telephone|btn|tn|service\s+for|` +
-	`your\s+number|main|fax|device|user|extension|did|trunk|voice|subscriber|circuit|location|site)\b`)
-
 var tollFree = map[string]bool{"800": true, "822": true, "833": true, "844": true, "855": true, "866": true,
 	"877": true, "888": true, "880": true, "881": true, "882": true, "883": true, "884": true, "885": true,
 	"886": true, "887": true, "889": true}
@@ -150,7 +146,7 @@ func findPhones(lay *docLayout, skip []span) []PhoneNumber {
 		if c.local {
 			continue
 		}
-		switch owner, conf := c.place.owner(c.e164); owner {
+		switch owner, conf := c.place.owner(); owner {
 		case ownerCustomer:
 			customer = append(customer, c)
 			add(c, conf)

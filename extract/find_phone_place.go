@@ -33,17 +33,16 @@ type place struct {
 	weak   string // a place the carrier usually prints its numbers in
 	billed bool   // a charge stands right of the number on its row
 
-	carrierLabel  bool // labelled as the carrier's
-	lineLabel     bool // labelled as a line of the account ("Line", "BTN", "Service for")
-	phoneLabel    bool // labelled as a number ("Phone", "Tel", "Fax"): anyone's
-	headCarrier   bool // its column or row is headed as the carrier's contacts
-	headCustomer  bool // its column is headed "Number", "Line", "Phone"...
-	tollFreeCode  bool
-	localNoFields bool
+	carrierLabel bool // labelled as the carrier's
+	lineLabel    bool // labelled as a line of the account ("Line", "BTN", "Service for")
+	phoneLabel   bool // labelled as a number ("Phone", "Tel", "Fax"): anyone's
+	headCarrier  bool // its column or row is headed as the carrier's contacts
+	headCustomer bool // its column is headed "Number", "Line", "Phone"...
+	tollFreeCode bool
 }
 
 // owner decides a ten-digit number's owner and the confidence of a customer's.
-func (p place) owner(e164 string) (owner, float64) {
+func (p place) owner() (owner, float64) {
 	switch {
 	case p.strong != "":
 		return ownerCarrier, 0
