@@ -182,29 +182,23 @@ func safeFindFields(pages []Page) (f Fields, phones []PhoneNumber, accounts []Ac
 			err = fmt.Errorf("reading the bill's fields failed (%v); please report this bill", x)
 		}
 	}()
-	lay := buildLayout(pages)
-	sections := sectionRule.find(lay)
-	f, phones, warnings = findFields(lay, sections)
-	master := ""
-	if f.AccountNumber != nil {
-		master = f.AccountNumber.Value
-	}
-	return f, phones, findAccountSections(lay, sections, phones, master), warnings, nil
+	f, phones, accounts, warnings = findAll(pages)
+	return f, phones, accounts, warnings, nil
 }
 
 // readPDF reads every page's text layer, and sends the pages without a usable one to
 // OCR when there is OCR.
 func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, []string, error) {
 	data = preparePDF(data)
-	doc, err := openPDF(ctx, data, e.opts.MaxPages, time.Now().Add(e.opts.Timeout))
+	pd, err := openPDF(ctx, data, e.opts.MaxPages, time.Now().Add(e.opts.Timeout))
 	if err != nil {
 		return nil, "", nil, err
 	}
 	var warnings []string
-	pages := make([]Page, len(doc.pages))
+	pages := make([]Page, len(pd.pages))
 	var scanned []int
-	for i := range doc.pages {
-		p, err := doc.pageWords(i)
+	for i := range pd.pages {
+		p, err := pd.pageWords(i)
 		if err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errBudget) {
 				return nil, "", nil, err
@@ -255,37 +249,6 @@ func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, [
 		}
 	}
 	return pages, method, warnings, nil
-}
-
-// preparePDF trims the file to its PDF bytes and gives a 2.0 header the 1.7 one the
-// library knows (2.0 files are read the same way).
-func preparePDF(data []byte) []byte {
-	data = trimToPDF(data)
-	if bytes.HasPrefix(data, []byte("%PDF-2.")) {
-		data = append([]byte("%PDF-1.7"), data[8:]...)
-	}
-	return data
-}
-
-// trimToPDF drops bytes before the "%PDF-" header (within the first KB, as readers
-// allow; cross-reference offsets count from the header) and after the last "%%EOF" and
-// its end of line. Mail gateways, download managers and some scanners add such bytes;
-// viewers ignore them, and a bill must not be refused for them.
-func trimToPDF(data []byte) []byte {
-	if i := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")); i > 0 {
-		data = data[i:]
-	}
-	if j := bytes.LastIndex(data, []byte("%%EOF")); j >= 0 {
-		end := j + len("%%EOF")
-		if end < len(data) && data[end] == '\r' {
-			end++
-		}
-		if end < len(data) && data[end] == '\n' {
-			end++
-		}
-		data = data[:end]
-	}
-	return data
 }
 
 func pageList(pages []int) string {

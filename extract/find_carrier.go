@@ -50,16 +50,6 @@ var legalTail = regexp.MustCompile(`(?i),?\s+(?:inc\.?|llc|l\.l\.c\.|corp\.?|cor
 
 func trimLegal(s string) string { return legalTail.ReplaceAllString(s, "") }
 
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 32
-		}
-	}
-	return string(b)
-}
-
 var (
 	marketingRe  = regexp.MustCompile(`(?i)\b(?:switch|switching|switched|compare|compared|comparison|than|vs\.?|versus|competitor|unlike|leave|leaving|other\s+carriers?|bring\s+your|port\s+your|porting|offer|offers|save|savings|promo|deal|trade[\s\-]?in|coverage\s+map|%)`)
 	remitRe      = regexp.MustCompile(`(?i)\b(?:payable\s+to|remit|make\s+checks|send\s+payment|mail\s+payment|payment\s+address|return\s+this\s+(?:portion|stub|coupon)|detach|amount\s+enclosed)`)

@@ -382,3 +382,12 @@ func TestCloseInitialism(t *testing.T) {
 		}
 	}
 }
+
+// layoutOf builds the layout of synthetic pages.
+func layoutOf(o pageOpts, pages ...string) *docLayout {
+	var ps []Page
+	for i, t := range pages {
+		ps = append(ps, textPage(i+1, t, o))
+	}
+	return buildLayout(ps)
+}

@@ -48,8 +48,8 @@ func TestHEIFSniffAndSize(t *testing.T) {
 			if ok != tc.heif || ct != tc.ctype || (ok && ext == "") {
 				t.Fatalf("HEIFType = %q, %q, %v; want %q, %v", ct, ext, ok, tc.ctype, tc.heif)
 			}
-			if (sniff(data) == kindHEIF) != tc.heif {
-				t.Errorf("sniff = %v", sniff(data))
+			if isHEIF(data) != tc.heif {
+				t.Errorf("isHEIF = %v", !tc.heif)
 			}
 			if !tc.heif {
 				return

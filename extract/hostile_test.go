@@ -219,8 +219,8 @@ func onePage(pageExtra string, extra ...string) []byte {
 // decompression bomb; it is reported, and not handed to OCR (rendering it would feed the
 // bomb to poppler: 4.5 s for a 500 KB file).
 func TestContentBombNotRendered(t *testing.T) {
-	o := testOCR(t)
-	testenvLookPoppler(t)
+	o := testEngine(t)
+	lookPoppler(t)
 	zeros := bytes.Repeat([]byte("0 "), 6<<20) // 12 MB decoded: over the 8 MB cap
 	x, err := New(Options{OCR: o}).Extract(context.Background(), onePage("/Contents 4 0 R", flateObj("", zeros)))
 	if err != nil {

@@ -119,11 +119,12 @@ func TestOCRViewerScreenshot(t *testing.T) {
 	pageRect := page.Rect.Sub(page.Rect.Min).Add(at)
 	draw.Draw(shot, pageRect, page, page.Rect.Min, draw.Src)
 
-	x, err := New(Options{OCR: o}).Extract(context.Background(), encodePNG(t, shot))
+	pages, err := o.Image(context.Background(), encodePNG(t, shot))
 	if err != nil {
 		t.Fatal(err)
 	}
-	acct := x.Fields.AccountNumber
+	f, _, _, _ := findAll(pages)
+	acct := f.AccountNumber
 	if acct == nil || acct.Value != "8123 4567 0199" || len(acct.Warnings) > 0 {
 		t.Fatalf("account number %+v, want 8123 4567 0199 with no warning", acct)
 	}
@@ -133,10 +134,10 @@ func TestOCRViewerScreenshot(t *testing.T) {
 	if b := acct.BBox; b[0] < inPage[0] || b[1] < inPage[1] || b[2] > inPage[2] || b[3] > inPage[3] {
 		t.Errorf("account number box %v is not on the page %v", b, inPage)
 	}
-	if v := x.PageViews[0]; math.Abs(v.Width-W*scale) > 1 || math.Abs(v.Height-H*scale) > 1 {
+	if v := pages[0]; math.Abs(v.Width-W*scale) > 1 || math.Abs(v.Height-H*scale) > 1 {
 		t.Errorf("page view %+v, want the whole image (%.0f×%.0f pt)", v, W*scale, H*scale)
 	}
-	if x.Fields.BillingAddress == nil || x.Fields.BillingAddress.Value.ZIP != "62704-1234" {
-		t.Errorf("billing address %+v, want the sample's", x.Fields.BillingAddress)
+	if f.BillingAddress == nil || f.BillingAddress.Value.ZIP != "62704-1234" {
+		t.Errorf("billing address %+v, want the sample's", f.BillingAddress)
 	}
 }

@@ -263,3 +263,13 @@ func (lay *docLayout) pageString(page int) string {
 	}
 	return b.String()
 }
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}

@@ -37,7 +37,7 @@ func benchOCR(b *testing.B) *OCR {
 	if !ThreadLimitOK() {
 		b.Log("OMP_THREAD_LIMIT is not 1: Tesseract's OpenMP threads will compete (see ocr.go)")
 	}
-	return testOCR(b)
+	return testEngine(b)
 }
 
 // benchPage renders page 1 of the scan at 300 dpi to a PNG file and returns its bytes.

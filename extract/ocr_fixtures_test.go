@@ -200,8 +200,8 @@ var ocrKindThreshold = map[string]float64{"scan": 0.95, "fax": 0.90, "photo": 0.
 // scores the fields per kind. The source bill's text layer is scored the same way, so
 // the table shows what OCR loses against what the finders miss anyway.
 func TestOCRFixtures(t *testing.T) {
-	o := testOCR(t)
-	testenvLookPoppler(t)
+	o := testEngine(t)
+	lookPoppler(t)
 	fixtures := loadOCRFixtures(t)
 	if _, err := exec.LookPath("heif-convert"); err != nil && !testenv.Required() {
 		// HEIC photos need libheif-examples; without it (and outside CI) the others run.

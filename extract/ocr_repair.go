@@ -14,19 +14,6 @@ import (
 // confidence (so a check never passes on it unseen). Account numbers are never
 // repaired: the digits of an identifier have no grammar to check them against.
 
-// lookalikes maps letters of other Latin alphabets that OCR picks for a look-alike of
-// a letter of the bills' languages (English, Spanish, French): "NÚŇEZ" is "NÚÑEZ".
-// Letters with no look-alike in those languages (Ř, Ł, Ő) stay as read.
-var lookalikes = strings.NewReplacer(
-	"Ň", "Ñ", "ň", "ñ", "Ń", "Ñ", "ń", "ñ", "Ǹ", "Ñ", "ǹ", "ñ",
-	"Ǎ", "Á", "ǎ", "á", "Ě", "É", "ě", "é", "Ǐ", "Í", "ǐ", "í", "Ǒ", "Ó", "ǒ", "ó", "Ǔ", "Ú", "ǔ", "ú",
-	"Ă", "Á", "ă", "á", "Ĕ", "É", "ĕ", "é", "Ĭ", "Í", "ĭ", "í", "Ŏ", "Ó", "ŏ", "ó", "Ŭ", "Ú", "ŭ", "ú",
-	"Ů", "Ú", "ů", "ú",
-)
-
-// languageLetters puts an OCR word's look-alike letters back into the bills' languages.
-func languageLetters(word string) string { return lookalikes.Replace(word) }
-
 // streetConfusions are the characters OCR mistakes for one another in a street line.
 var streetConfusions = map[rune][]rune{
 	'5': {'S'}, '$': {'S'}, 'S': {'5'},

@@ -41,11 +41,3 @@ func TestRepairAddressOCR(t *testing.T) {
 		t.Errorf("a text-layer field was repaired: %+v", text)
 	}
 }
-
-func TestLanguageLetters(t *testing.T) {
-	for in, want := range map[string]string{"NÚŇEZ": "NÚÑEZ", "Peňa": "Peña", "JOSĚ": "JOSÉ", "DVOŘÁK": "DVOŘÁK", "NUNEZ": "NUNEZ", "287-5550142": "287-5550142"} {
-		if got := languageLetters(in); got != want {
-			t.Errorf("languageLetters(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -87,9 +87,9 @@ func TestOCRQueueFullIsBusy(t *testing.T) {
 
 	// Worker busy and queue full: refused at once, whatever the context allows. A HEIC
 	// photo is refused before it is converted (this one would be ErrTooLarge).
-	for name, doc := range map[string][]byte{"PNG": img, "HEIC": hostile.HEIFFile("heic", 60000, 60000, nil)} {
+	for name, file := range map[string][]byte{"PNG": img, "HEIC": hostile.HEIFFile("heic", 60000, 60000, nil)} {
 		t0 := time.Now()
-		_, err := f.Image(context.Background(), doc)
+		_, err := f.Image(context.Background(), file)
 		if !errors.Is(err, ErrOCRBusy) {
 			t.Fatalf("third request (%s): err = %v, want ErrOCRBusy", name, err)
 		}
@@ -121,8 +121,8 @@ func TestOCRBigDocumentWhenIdle(t *testing.T) {
 	// A document with more pages than workers+queue is slow, not impossible: it is
 	// admitted when nothing else runs.
 	f := newFakeOCR(1, 1)
-	doc := manyPageTIFF(t, 4, false)
-	ch := f.start(context.Background(), doc)
+	file := manyPageTIFF(t, 4, false)
+	ch := f.start(context.Background(), file)
 	for i := 0; i < 4; i++ {
 		<-f.started
 		f.release <- struct{}{}
@@ -134,9 +134,9 @@ func TestOCRBigDocumentWhenIdle(t *testing.T) {
 
 func TestOCRParallelUpToWorkers(t *testing.T) {
 	f := newFakeOCR(2, 10)
-	doc := manyPageTIFF(t, 3, false)
-	a := f.start(context.Background(), doc)
-	b := f.start(context.Background(), doc)
+	file := manyPageTIFF(t, 3, false)
+	a := f.start(context.Background(), file)
+	b := f.start(context.Background(), file)
 	<-f.started
 	<-f.started
 	// Two pages run; the other four wait for a worker.
@@ -610,5 +610,13 @@ func TestRasterizerAvailable(t *testing.T) {
 	err := RasterizerAvailable()
 	if !errors.Is(err, ErrOCRUnavailable) || !strings.Contains(err.Error(), "poppler-utils") {
 		t.Errorf("without poppler on PATH: %v, want ErrOCRUnavailable naming poppler-utils", err)
+	}
+}
+
+func TestLanguageLetters(t *testing.T) {
+	for in, want := range map[string]string{"NÚŇEZ": "NÚÑEZ", "Peňa": "Peña", "JOSĚ": "JOSÉ", "DVOŘÁK": "DVOŘÁK", "NUNEZ": "NUNEZ", "287-5550142": "287-5550142"} {
+		if got := languageLetters(in); got != want {
+			t.Errorf("languageLetters(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -157,19 +157,19 @@ func openPDF(ctx context.Context, data []byte, maxPages int, deadline time.Time)
 	if err := checkObjectStreams(r); err != nil {
 		return nil, err
 	}
-	doc := &pdfDoc{br: br, r: r}
+	pd := &pdfDoc{br: br, r: r}
 	err = guard("reading the page tree", func() error {
 		var err error
-		doc.pages, err = walkPages(r.Trailer().Key("Root").Key("Pages"), maxPages)
+		pd.pages, err = walkPages(r.Trailer().Key("Root").Key("Pages"), maxPages)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(doc.pages) == 0 {
+	if len(pd.pages) == 0 {
 		return nil, fmt.Errorf("the PDF has no pages: %w", ErrEmpty)
 	}
-	return doc, nil
+	return pd, nil
 }
 
 // readBudget is how many bytes the parser may read: the library re-reads objects on

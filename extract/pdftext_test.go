@@ -4,17 +4,18 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 func readPages(t *testing.T, data []byte) []Page {
 	t.Helper()
-	doc, err := openPDF(context.Background(), data, 200, deadlineIn(10))
+	pd, err := openPDF(context.Background(), data, 200, deadlineIn(10))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var pages []Page
-	for i := range doc.pages {
-		p, err := doc.pageWords(i)
+	for i := range pd.pages {
+		p, err := pd.pageWords(i)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,3 +78,5 @@ func TestFormsAndCIDFonts(t *testing.T) {
 		t.Errorf("text = %q, want the page's %q (kerned) above the form's %q", text, "ABC", "DE")
 	}
 }
+
+func deadlineIn(seconds int) time.Time { return time.Now().Add(time.Duration(seconds) * time.Second) }

@@ -2,10 +2,7 @@ package extract
 
 import (
 	"strings"
-	"time"
 )
-
-func deadlineIn(seconds int) time.Time { return time.Now().Add(time.Duration(seconds) * time.Second) }
 
 // pageOpts shape a synthetic page: how OCR-like its words are.
 type pageOpts struct {
@@ -71,13 +68,4 @@ func textPage(number int, text string, o pageOpts) Page {
 		y += 1.4 * sz
 	}
 	return p
-}
-
-// layoutOf builds the layout of synthetic pages.
-func layoutOf(o pageOpts, pages ...string) *docLayout {
-	var ps []Page
-	for i, t := range pages {
-		ps = append(ps, textPage(i+1, t, o))
-	}
-	return buildLayout(ps)
 }

@@ -1,0 +1,14 @@
+package extract
+
+// findAll reads every field, the customer's numbers and the accounts they are listed
+// under from a bill's pages.
+func findAll(pages []Page) (f Fields, phones []PhoneNumber, accounts []Account, warnings []string) {
+	lay := buildLayout(pages)
+	sections := sectionRule.find(lay)
+	f, phones, warnings = findFields(lay, sections)
+	master := ""
+	if f.AccountNumber != nil {
+		master = f.AccountNumber.Value
+	}
+	return f, phones, findAccountSections(lay, sections, phones, master), warnings
+}
