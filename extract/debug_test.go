@@ -3,6 +3,8 @@ package extract
 import (
 	"context"
 	"encoding/json"
+	"github.com/portdocs/portdocs/extract/layout"
+	"github.com/portdocs/portdocs/extract/ocr"
 	"os"
 	"testing"
 )
@@ -20,7 +22,7 @@ func TestDebugFile(t *testing.T) {
 	}
 	opts := Options{}
 	if os.Getenv("PORTDOCS_DEBUG_OCR") == "1" {
-		ocr, err := NewOCR(OCROptions{})
+		ocr, err := ocr.New(ocr.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -32,9 +34,9 @@ func TestDebugFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("method %s, warnings %q", method, warnings)
-	lay := buildLayout(pages)
+	lay := layout.Build(pages)
 	for i := range pages {
-		t.Logf("--- page %d (%gx%g)\n%s", i+1, pages[i].Width, pages[i].Height, lay.pageString(i+1))
+		t.Logf("--- page %d (%gx%g)\n%s", i+1, pages[i].Width, pages[i].Height, lay.PageString(i+1))
 	}
 	x, err := New(opts).Extract(context.Background(), data)
 	if err != nil {

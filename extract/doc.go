@@ -1,23 +1,24 @@
 // Package extract reads a phone bill (a PDF with a text layer, a scan, a fax or a
-// photo) and finds the fields a port request needs, each with its evidence.
+// photo) and finds the fields a port request needs, each with its evidence. It wires
+// the pipeline's stages, one package each, imports running one way (down):
 //
-// One pipeline serves every source:
+//	bytes ─ sniff ─┬─ PDF: pdftext (text layer page by page) ──┐
+//	               │        pages without usable text ─ ocr ───┤
+//	               └─ PNG/JPEG/TIFF/HEIC ─ ocr ────────────────┴─ []doc.Page of Words
+//	[]doc.Page ─ layout (lines, segments, running headers) ─ fields (finders) ─ Extraction
 //
-//	bytes ─ sniff ─┬─ PDF: text layer page by page (pdf*.go) ──┐
-//	               │        pages without usable text ─ OCR ───┤
-//	               └─ PNG/JPEG/TIFF ─ OCR (ocr*.go) ───────────┴─ []Page of Words
-//	[]Page ─ lines and segments (lines.go) ─ field finders (find*.go) ─ Extraction
-//
-// The text layer comes from github.com/ledongthuc/pdf for the file structure only:
-// content streams and ToUnicode maps are tokenized here (pdflex.go) and interpreted
-// with glyph widths (pdfpage.go, pdffont.go), so words are rebuilt from geometry
-// (words.go): kerning fragments join, word gaps and columns stay apart, /Rotate turns
-// the page upright. Every call into the library runs under guard (guard.go): a panic
-// becomes ErrCorrupt, and a deadline, a read budget and checks made before parsing
-// bound what a hostile file can cost.
+//	doc      the words every stage passes on: Word, Page, BBox, Source; the errors
+//	pdftext  content-stream lexer, fonts and ToUnicode maps, glyphs → words, the
+//	         hostile-file guards around github.com/ledongthuc/pdf
+//	ocr      image decoding (PNG, JPEG, TIFF, HEIF), orientation, skew, clean-up,
+//	         viewer-window frames, PDF rasterizing, the Tesseract pool → words
+//	layout   words → lines → segments, column gaps, running headers and footers
+//	fields   the finders: carrier, account, PIN, names, addresses, numbers, accounts
 //
 // The finders read document structure, never one layout's coordinates: a value after
 // its label (same line, box to the right, line below), an address by US address
 // grammar, a carrier name weighed by where it stands. Values are kept exactly as
 // printed; confidence says how a value was found and how sure OCR was of its words.
+// This package keeps the public API (Extractor, Extraction and the stage types under
+// their old names, api.go).
 package extract

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"github.com/portdocs/portdocs/extract/ocr"
 	"sync"
 	"testing"
 
@@ -11,15 +12,15 @@ import (
 // own for its tests): each client costs ~200 ms and ~40 MB.
 var (
 	engineOnce sync.Once
-	engine     *OCR
+	engine     *ocr.Engine
 	engineErr  error
 )
 
-func testEngine(t testing.TB) *OCR {
+func testEngine(t testing.TB) *ocr.Engine {
 	t.Helper()
 	testenv.LookTool(t, "tesseract")
 	engineOnce.Do(func() {
-		engine, engineErr = NewOCR(OCROptions{Workers: 2, QueueLen: 16})
+		engine, engineErr = ocr.New(ocr.Options{Workers: 2, QueueLen: 16})
 	})
 	if engineErr != nil {
 		t.Fatalf("NewOCR: %v", engineErr)

@@ -5,6 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/portdocs/portdocs/extract/doc"
+	"github.com/portdocs/portdocs/extract/fields"
+	"github.com/portdocs/portdocs/extract/ocr"
+	"github.com/portdocs/portdocs/extract/pdftext"
 	"math"
 	"strconv"
 	"strings"
@@ -19,11 +23,11 @@ type Options struct {
 	Timeout  time.Duration // budget for parsing one PDF (not OCR); 0 = 30 s
 	// OCR reads scanned pages and images; nil = no OCR: a PDF page without a usable
 	// text layer gives a warning, an image gives ErrOCRUnavailable.
-	OCR *OCR
+	OCR *ocr.Engine
 	// StartOCR, when OCR is nil, starts an engine the first time one is needed (a
 	// command line reading one text PDF should not pay for loading Tesseract). The
 	// Extractor then owns it: Close releases it. If it fails, there is no OCR.
-	StartOCR func() (*OCR, error)
+	StartOCR func() (*ocr.Engine, error)
 }
 
 const (
@@ -37,22 +41,22 @@ type Extractor struct {
 	opts Options
 
 	startOnce sync.Once
-	started   *OCR
+	started   *ocr.Engine
 	startErr  error
 }
 
 // OCR returns the OCR engine, starting it on first need (ErrOCRUnavailable without one).
-func (e *Extractor) OCR() (*OCR, error) {
+func (e *Extractor) OCR() (*ocr.Engine, error) {
 	if e.opts.OCR != nil {
 		return e.opts.OCR, nil
 	}
 	if e.opts.StartOCR == nil {
-		return nil, ErrOCRUnavailable
+		return nil, doc.ErrOCRUnavailable
 	}
 	e.startOnce.Do(func() {
 		e.started, e.startErr = e.opts.StartOCR()
 		if e.startErr == nil && e.started == nil {
-			e.startErr = ErrOCRUnavailable
+			e.startErr = doc.ErrOCRUnavailable
 		}
 	})
 	return e.started, e.startErr
@@ -108,7 +112,7 @@ func sniff(data []byte) fileKind {
 		return kindJPEG
 	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
 		return kindTIFF
-	case isHEIF(data):
+	case ocr.IsHEIF(data):
 		return kindHEIF
 	}
 	// Some producers put a few bytes before the header; readers accept up to 1 KB.
@@ -126,16 +130,16 @@ func sniff(data []byte) fileKind {
 // fields.
 func (e *Extractor) Extract(ctx context.Context, data []byte) (*Extraction, error) {
 	if len(data) == 0 {
-		return nil, ErrEmpty
+		return nil, doc.ErrEmpty
 	}
 	if int64(len(data)) > e.opts.MaxBytes {
-		return nil, fmt.Errorf("%s, more than the %s limit: %w", humanBytes(int64(len(data))), humanBytes(e.opts.MaxBytes), ErrTooLarge)
+		return nil, fmt.Errorf("%s, more than the %s limit: %w", humanBytes(int64(len(data))), humanBytes(e.opts.MaxBytes), doc.ErrTooLarge)
 	}
 	pages, method, warnings, err := e.readPages(ctx, data)
 	if err != nil {
 		return nil, err
 	}
-	x := &Extraction{Pages: len(pages), Method: method, PhoneNumbers: []PhoneNumber{}, Warnings: []string{}}
+	x := &Extraction{Pages: len(pages), Method: method, PhoneNumbers: []fields.PhoneNumber{}, Warnings: []string{}}
 	x.Warnings = append(x.Warnings, warnings...)
 	fields, phones, accounts, fw, err := safeFindFields(pages)
 	if err != nil {
@@ -155,64 +159,64 @@ func (e *Extractor) Extract(ctx context.Context, data []byte) (*Extraction, erro
 }
 
 // readPages turns a file into Pages of Words: the text layer, OCR, or both.
-func (e *Extractor) readPages(ctx context.Context, data []byte) (pages []Page, method string, warnings []string, err error) {
+func (e *Extractor) readPages(ctx context.Context, data []byte) (pages []doc.Page, method string, warnings []string, err error) {
 	switch sniff(data) {
 	case kindPDF:
 		pages, method, warnings, err = e.readPDF(ctx, data)
 	case kindPNG, kindJPEG, kindTIFF, kindHEIF:
 		ocr, oerr := e.OCR()
 		if oerr != nil {
-			if errors.Is(oerr, ErrOCRUnavailable) {
+			if errors.Is(oerr, doc.ErrOCRUnavailable) {
 				return nil, "", nil, fmt.Errorf("an image needs OCR to be read: %w", oerr)
 			}
-			return nil, "", nil, fmt.Errorf("an image needs OCR to be read (%v): %w", oerr, ErrOCRUnavailable)
+			return nil, "", nil, fmt.Errorf("an image needs OCR to be read (%v): %w", oerr, doc.ErrOCRUnavailable)
 		}
 		pages, err = ocr.Image(ctx, data)
 		method = MethodOCR
 	default:
-		return nil, "", nil, fmt.Errorf("not a PDF, PNG, JPEG, TIFF, HEIC or AVIF: %w", ErrUnsupportedType)
+		return nil, "", nil, fmt.Errorf("not a PDF, PNG, JPEG, TIFF, HEIC or AVIF: %w", doc.ErrUnsupportedType)
 	}
 	return pages, method, warnings, err
 }
 
 // safeFindFields runs the finders; a bug in one must not take a server down.
-func safeFindFields(pages []Page) (f Fields, phones []PhoneNumber, accounts []Account, warnings []string, err error) {
+func safeFindFields(pages []doc.Page) (f fields.Fields, phones []fields.PhoneNumber, accounts []fields.Account, warnings []string, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			err = fmt.Errorf("reading the bill's fields failed (%v); please report this bill", x)
 		}
 	}()
-	f, phones, accounts, warnings = findAll(pages)
+	f, phones, accounts, warnings = fields.Find(pages)
 	return f, phones, accounts, warnings, nil
 }
 
 // readPDF reads every page's text layer, and sends the pages without a usable one to
 // OCR when there is OCR.
-func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, []string, error) {
-	data = preparePDF(data)
-	pd, err := openPDF(ctx, data, e.opts.MaxPages, time.Now().Add(e.opts.Timeout))
+func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]doc.Page, string, []string, error) {
+	data = pdftext.Prepare(data)
+	pd, err := pdftext.Open(ctx, data, e.opts.MaxPages, time.Now().Add(e.opts.Timeout))
 	if err != nil {
 		return nil, "", nil, err
 	}
 	var warnings []string
-	pages := make([]Page, len(pd.pages))
+	pages := make([]doc.Page, len(pd.Pages))
 	var scanned []int
-	for i := range pd.pages {
-		p, err := pd.pageWords(i)
+	for i := range pd.Pages {
+		p, err := pd.PageWords(i)
 		if err != nil {
-			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errBudget) {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, pdftext.ErrBudget) {
 				return nil, "", nil, err
 			}
-			if errors.Is(err, errContentTooLarge) {
+			if errors.Is(err, pdftext.ErrContentTooLarge) {
 				// Not a bill page, and not one to render either.
-				warnings = append(warnings, fmt.Sprintf("page %d was not read: %v", i+1, errContentTooLarge))
+				warnings = append(warnings, fmt.Sprintf("page %d was not read: %v", i+1, pdftext.ErrContentTooLarge))
 				pages[i] = p
 				continue
 			}
 			warnings = append(warnings, fmt.Sprintf("page %d: part of its text could not be read", i+1))
 		}
 		pages[i] = p
-		if !TextLayerUsable(p) {
+		if !pdftext.Usable(p) {
 			scanned = append(scanned, i+1)
 		}
 	}
@@ -226,7 +230,7 @@ func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, [
 		default:
 			ocred, err := ocr.PDFPages(ctx, data, scanned)
 			if err != nil {
-				if errors.Is(err, ErrOCRBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				if errors.Is(err, doc.ErrOCRBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 					return nil, "", nil, err
 				}
 				warnings = append(warnings, fmt.Sprintf("%s no usable text and OCR failed: %v", pageList(scanned), err))
@@ -235,7 +239,7 @@ func (e *Extractor) readPDF(ctx context.Context, data []byte) ([]Page, string, [
 			n := 0
 			for _, op := range ocred {
 				if op.Number >= 1 && op.Number <= len(pages) {
-					op.Source = SourceOCR
+					op.Source = doc.SourceOCR
 					pages[op.Number-1] = op
 					n++
 				}

@@ -3,6 +3,10 @@ package extract
 import (
 	"context"
 	"errors"
+	"github.com/portdocs/portdocs/extract/doc"
+	"github.com/portdocs/portdocs/extract/fields"
+	"github.com/portdocs/portdocs/extract/internal/pdfbuild"
+	"github.com/portdocs/portdocs/extract/ocr"
 	"strings"
 	"testing"
 )
@@ -31,15 +35,15 @@ func TestSniff(t *testing.T) {
 // TestScannedPageWithoutOCR: a page with no text layer is not silently empty: without
 // OCR the extraction says which page could not be read.
 func TestScannedPageWithoutOCR(t *testing.T) {
-	var b pdfBuilder
-	b.add("<< /Type /Catalog /Pages 2 0 R >>")
-	b.add("<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>")
-	b.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>")
-	b.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>") // a scan: an image, no text
-	b.add(streamObj("", []byte("BT /F1 10 Tf 40 760 Td (Account Number: 123 456 7890) Tj 0 -14 Td (Bill Date: Oct 3, 2026) Tj "+
+	var b pdfbuild.Builder
+	b.Add("<< /Type /Catalog /Pages 2 0 R >>")
+	b.Add("<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>")
+	b.Add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>")
+	b.Add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>") // a scan: an image, no text
+	b.Add(pdfbuild.StreamObj("", []byte("BT /F1 10 Tf 40 760 Td (Account Number: 123 456 7890) Tj 0 -14 Td (Bill Date: Oct 3, 2026) Tj "+
 		"0 -14 Td (Total amount due for your account this month) Tj 0 -14 Td (Thank you for your payment) Tj ET")))
-	b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-	x, err := New(Options{}).Extract(context.Background(), b.bytes("", false))
+	b.Add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	x, err := New(Options{}).Extract(context.Background(), b.Bytes("", false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,12 +67,12 @@ func TestOptions(t *testing.T) {
 	for i := range pages {
 		pages[i] = []string{"Account Number: 123 456 7890"}
 	}
-	_, err := New(Options{MaxPages: 3}).Extract(context.Background(), textPDF(0, pages...))
-	if !errors.Is(err, ErrTooManyPages) {
+	_, err := New(Options{MaxPages: 3}).Extract(context.Background(), pdfbuild.TextPDF(0, pages...))
+	if !errors.Is(err, doc.ErrTooManyPages) {
 		t.Errorf("5 pages with MaxPages 3: err = %v, want ErrTooManyPages", err)
 	}
-	_, err = New(Options{MaxBytes: 100}).Extract(context.Background(), textPDF(0, pages...))
-	if !errors.Is(err, ErrTooLarge) {
+	_, err = New(Options{MaxBytes: 100}).Extract(context.Background(), pdfbuild.TextPDF(0, pages...))
+	if !errors.Is(err, doc.ErrTooLarge) {
 		t.Errorf("MaxBytes 100: err = %v, want ErrTooLarge", err)
 	}
 }
@@ -76,14 +80,14 @@ func TestOptions(t *testing.T) {
 // TestExtractionShape: the JSON lists are never null and a field the bill lacks is
 // absent.
 func TestExtractionShape(t *testing.T) {
-	x, err := New(Options{}).Extract(context.Background(), textPDF(0, []string{"Nothing to see here on this page at all."}))
+	x, err := New(Options{}).Extract(context.Background(), pdfbuild.TextPDF(0, []string{"Nothing to see here on this page at all."}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if x.PhoneNumbers == nil || x.Warnings == nil {
 		t.Errorf("nil lists: %+v", x)
 	}
-	if x.Fields != (Fields{}) {
+	if x.Fields != (fields.Fields{}) {
 		t.Errorf("fields = %+v, want none", x.Fields)
 	}
 }
@@ -92,7 +96,7 @@ func TestExtractionShape(t *testing.T) {
 // and a failure to start it is ErrOCRUnavailable, not a crash.
 func TestStartOCROnlyWhenNeeded(t *testing.T) {
 	starts := 0
-	e := New(Options{StartOCR: func() (*OCR, error) {
+	e := New(Options{StartOCR: func() (*ocr.Engine, error) {
 		starts++
 		return nil, errors.New("tesseract: no language data")
 	}})
@@ -101,14 +105,14 @@ func TestStartOCROnlyWhenNeeded(t *testing.T) {
 	for i := 0; i < 6; i++ {
 		lines = append(lines, "Account Number: 123 456 7890 for the services billed this month")
 	}
-	if _, err := e.Extract(context.Background(), textPDF(0, lines)); err != nil {
+	if _, err := e.Extract(context.Background(), pdfbuild.TextPDF(0, lines)); err != nil {
 		t.Fatal(err)
 	}
 	if starts != 0 {
 		t.Fatalf("a text PDF started OCR %d times", starts)
 	}
 	_, err := e.Extract(context.Background(), []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
-	if !errors.Is(err, ErrOCRUnavailable) || !strings.Contains(err.Error(), "no language data") {
+	if !errors.Is(err, doc.ErrOCRUnavailable) || !strings.Contains(err.Error(), "no language data") {
 		t.Fatalf("image with a failing OCR start: err = %v", err)
 	}
 	e.Extract(context.Background(), []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"github.com/portdocs/portdocs/extract/doc"
+	"github.com/portdocs/portdocs/extract/fields"
 	"os"
 	"reflect"
 	"slices"
@@ -61,7 +63,7 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-func checkFieldEvidence(t *testing.T, name string, x *Extraction, page int, box BBox, conf float64, src Source) {
+func checkFieldEvidence(t *testing.T, name string, x *Extraction, page int, box doc.BBox, conf float64, src doc.Source) {
 	t.Helper()
 	if page < 1 || page > x.Pages {
 		t.Errorf("%s: page %d outside 1..%d", name, page, x.Pages)
@@ -72,7 +74,7 @@ func checkFieldEvidence(t *testing.T, name string, x *Extraction, page int, box 
 	if conf <= 0 || conf > 1 {
 		t.Errorf("%s: confidence %v outside (0, 1]", name, conf)
 	}
-	if src != SourceText && src != SourceOCR {
+	if src != doc.SourceText && src != doc.SourceOCR {
 		t.Errorf("%s: source %q", name, src)
 	}
 }
@@ -119,7 +121,7 @@ func compareGolden(t *testing.T, path string, x *Extraction) {
 
 // compareField checks one field against its truth (nil: the bill does not print it)
 // and, when found, its evidence.
-func compareField[T comparable](t *testing.T, x *Extraction, name string, got *Field[T], want *T) {
+func compareField[T comparable](t *testing.T, x *Extraction, name string, got *fields.Field[T], want *T) {
 	t.Helper()
 	switch {
 	case want == nil && got != nil:
@@ -192,7 +194,7 @@ func TestFixturesAsOCRWords(t *testing.T) {
 				t.Fatal(err)
 			}
 			for pi := range pages {
-				pages[pi].Source = SourceOCR
+				pages[pi].Source = doc.SourceOCR
 				for wi := range pages[pi].Words {
 					w := &pages[pi].Words[wi]
 					dy := float64((wi*7)%5-2) * 0.5

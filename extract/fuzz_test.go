@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/portdocs/portdocs/extract/doc"
+	"github.com/portdocs/portdocs/extract/internal/pdfbuild"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,11 +16,11 @@ import (
 // FuzzExtractPDF: whatever the bytes, Extract returns an extraction with sane evidence
 // or one of the package's typed errors on one line, in bounded time, without panicking.
 func FuzzExtractPDF(f *testing.F) {
-	for _, s := range fuzzSeeds() {
+	for _, s := range pdfbuild.Seeds() {
 		f.Add(s)
 	}
 	ex := New(Options{MaxPages: 20, Timeout: 5 * time.Second})
-	sentinels := []error{ErrUnsupportedType, ErrEncrypted, ErrCorrupt, ErrEmpty, ErrTooLarge, ErrTooManyPages}
+	sentinels := []error{doc.ErrUnsupportedType, doc.ErrEncrypted, doc.ErrCorrupt, doc.ErrEmpty, doc.ErrTooLarge, doc.ErrTooManyPages}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -57,7 +59,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for name, data := range fuzzSeeds() {
+	for name, data := range pdfbuild.Seeds() {
 		body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data)
 		if err := os.WriteFile(filepath.Join(dir, "seed-"+name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)

@@ -17,6 +17,7 @@ package extract
 import (
 	"bytes"
 	"context"
+	"github.com/portdocs/portdocs/extract/ocr"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,9 +33,9 @@ import (
 // benchScanPDF is the 3-page image-only scan fixture.
 const benchScanPDF = "../fixtures/ocr/scan-05-tmobile-pdf/bill.pdf"
 
-func benchOCR(b *testing.B) *OCR {
+func benchOCR(b *testing.B) *ocr.Engine {
 	b.Helper()
-	if !ThreadLimitOK() {
+	if !ocr.ThreadLimitOK() {
 		b.Log("OMP_THREAD_LIMIT is not 1: Tesseract's OpenMP threads will compete (see ocr.go)")
 	}
 	return testEngine(b)
@@ -61,7 +62,7 @@ func benchPage(b *testing.B) (path string, data []byte) {
 func tesseractCLI(b *testing.B, ctx context.Context, img string) {
 	// The engine's settings: its model (the bundled one), sparse-text segmentation
 	// (OCROptions.PageSegMode), word TSV.
-	dir, lang, err := BundledModel()
+	dir, lang, err := ocr.BundledModel()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/portdocs/portdocs/extract/doc"
+	"github.com/portdocs/portdocs/extract/fields"
+	"github.com/portdocs/portdocs/extract/ocr"
 	"math"
 	"os"
 	"os/exec"
@@ -117,12 +120,12 @@ func (s *fieldScore) count(field string, right bool) {
 func scoreExtraction(x *Extraction, f ocrFixture) fieldScore {
 	var s fieldScore
 	got := map[string]any{}
-	str := func(name string, fl *Field[string]) {
+	str := func(name string, fl *fields.Field[string]) {
 		if fl != nil {
 			got[name] = fl.Value
 		}
 	}
-	addr := func(name string, fl *Field[port.Address]) {
+	addr := func(name string, fl *fields.Field[port.Address]) {
 		if fl != nil {
 			got[name] = fl.Value
 		}
@@ -218,7 +221,7 @@ func TestOCRFixtures(t *testing.T) {
 		elapsed      time.Duration
 		err, textErr error
 		viewErr      error
-		sources      []Source
+		sources      []doc.Source
 	}
 	rows := make([]row, len(fixtures))
 	var wg sync.WaitGroup
@@ -244,7 +247,7 @@ func TestOCRFixtures(t *testing.T) {
 			if r.err = err; err == nil {
 				r.ocr, r.method = scoreExtraction(x, f), x.Method
 				r.viewErr = checkPageViews(data, x)
-				for _, fl := range []*Field[string]{x.Fields.CarrierName, x.Fields.AccountNumber, x.Fields.BillingName, x.Fields.BusinessName, x.Fields.BillDate} {
+				for _, fl := range []*fields.Field[string]{x.Fields.CarrierName, x.Fields.AccountNumber, x.Fields.BillingName, x.Fields.BusinessName, x.Fields.BillDate} {
 					if fl != nil {
 						r.sources = append(r.sources, fl.Source)
 					}
@@ -277,7 +280,7 @@ func TestOCRFixtures(t *testing.T) {
 			t.Errorf("%s: %v", r.f.name, r.viewErr)
 		}
 		for _, s := range r.sources {
-			if s != SourceOCR {
+			if s != doc.SourceOCR {
 				t.Errorf("%s: a field has source %q, want ocr", r.f.name, s)
 				break
 			}
@@ -403,7 +406,7 @@ func checkPageViews(data []byte, x *Extraction) error {
 	if sniff(data) == kindPDF {
 		return nil
 	}
-	info, err := ImageInfo(context.Background(), data)
+	info, err := ocr.ImageInfo(context.Background(), data)
 	if err != nil {
 		return fmt.Errorf("ImageInfo: %v", err)
 	}

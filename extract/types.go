@@ -1,5 +1,9 @@
 package extract
 
+import (
+	"github.com/portdocs/portdocs/extract/fields"
+)
+
 // Method says how a document was read, decided page by page.
 const (
 	MethodText  = "text"
@@ -9,15 +13,15 @@ const (
 
 // Extraction is what a bill says (CONTRACT §2).
 type Extraction struct {
-	Pages        int           `json:"pages"`
-	Method       string        `json:"method"`
-	Fields       Fields        `json:"fields"`
-	PhoneNumbers []PhoneNumber `json:"phone_numbers"`
+	Pages        int                  `json:"pages"`
+	Method       string               `json:"method"`
+	Fields       fields.Fields        `json:"fields"`
+	PhoneNumbers []fields.PhoneNumber `json:"phone_numbers"`
 	// Accounts splits phone_numbers by the account they are listed under, when the
 	// bill shows more than one (a summary bill, sub-accounts); absent for one account
 	// (an extension of CONTRACT §2).
-	Accounts []Account `json:"accounts,omitempty"`
-	Warnings []string  `json:"warnings"`
+	Accounts []fields.Account `json:"accounts,omitempty"`
+	Warnings []string         `json:"warnings"`
 	// PageViews says, page by page, how the bill was read: what a viewer needs to draw
 	// the stored file so that the boxes above land on it (an extension of CONTRACT §2).
 	PageViews []PageView `json:"page_views,omitempty"`

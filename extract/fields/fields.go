@@ -1,0 +1,137 @@
+package fields
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/portdocs/portdocs/extract/doc"
+	"github.com/portdocs/portdocs/extract/layout"
+
+	"github.com/portdocs/portdocs/port"
+)
+
+// findFields runs every finder over the layout. It is the one pipeline behind both
+// the text layer and OCR. sections are the account sections' labels
+// (sectionRule.find), read once for the phone finder and findAccountSections.
+func findFields(lay *layout.Layout, sections []hit) (Fields, []PhoneNumber, []string) {
+	var f Fields
+	var warnings []string
+	f.CarrierName = findCarrier(lay)
+	acct, acctHits := findAccount(lay)
+	f.AccountNumber = acct
+	pin, w := findPIN(lay)
+	f.AccountPIN = pin
+	warnings = append(warnings, w...)
+	f.BillDate = findBillDate(lay)
+
+	billing, service := findAddresses(lay)
+	if billing != nil {
+		rule := 0.9
+		if len(billing.names) == 0 {
+			rule = 0.75
+		}
+		f.BillingAddress = addressField(lay, billing, rule)
+		repairAddressOCR(f.BillingAddress, "billing address")
+		person, business, personText := billing.people()
+		if person != nil {
+			i := strings.Index(person.Text, personText)
+			if i < 0 {
+				i = 0
+			}
+			personText = trimStrayStop(personText)
+			f.BillingName = hit{seg: person, start: i, end: i + len(personText), value: personText, rule: 0.85}.field(lay)
+		}
+		if business != nil {
+			t := strings.TrimSpace(stripLabel(business.Text))
+			i := strings.Index(business.Text, t)
+			f.BusinessName = hit{seg: business, start: i, end: i + len(t), value: t, rule: 0.85}.field(lay)
+			if lay.Source(business.Page) == doc.SourceOCR {
+				f.BusinessName.Value = closeInitialism(t)
+			}
+		}
+	}
+	if f.CarrierName != nil && f.AccountPIN == nil {
+		if c, ok := port.FindCarrier(f.CarrierName.Value); ok && c.Wireless {
+			warnings = append(warnings, c.Name+" sells mobile lines: porting a mobile number needs the account PIN, which this bill does not show")
+		}
+	}
+	if service != nil {
+		f.ServiceAddress = addressField(lay, service, 0.9)
+		repairAddressOCR(f.ServiceAddress, "service address")
+	}
+	if f.BillingName == nil && f.BusinessName == nil {
+		f.BillingName, f.BusinessName = labelledNames(lay)
+	}
+
+	// Digits of the account number, or of any account's on the bill, are not phone
+	// numbers (a sub-account may be numbered like one).
+	var skip []span
+	for _, h := range append(acctHits, sections...) {
+		skip = append(skip, span{h.seg, h.start, h.end})
+	}
+	phones := findPhones(lay, skip)
+	if phones == nil {
+		phones = []PhoneNumber{}
+	}
+	return f, phones, warnings
+}
+
+var nameLabelRule = labelRule{
+	hints: []string{"name"},
+	label: regexp.MustCompile(`(?i)\b(?:account|customer|company|business|billing)\s+name\b`),
+	value: func(s string) int {
+		t := strings.TrimSpace(s)
+		if t == "" || !nameLike(t) {
+			return 0
+		}
+		return len(strings.TrimRight(s, " "))
+	},
+	same: 0.8, right: 0.78, below: 0.7,
+}
+
+// labelledNames is the fallback when no mailing block names the customer: an
+// "Account Name:" / "Customer Name:" line.
+func labelledNames(lay *layout.Layout) (person, business *Field[string]) {
+	for _, h := range nameLabelRule.find(lay) {
+		if businessLike(h.value) {
+			if business == nil {
+				business = h.field(lay)
+			}
+		} else if person == nil {
+			person = h.field(lay)
+		}
+	}
+	return person, business
+}
+
+// trimStrayStop drops a full stop or comma that OCR put after a person's name (a speck
+// of a fax read as "ROJAS."). A name ends in a stop only after an abbreviation (Jr.,
+// Sr., Esq., Dr.), which is at most three letters, so a longer last word loses it.
+func trimStrayStop(name string) string {
+	t := strings.TrimRight(name, ".,;")
+	if t == name {
+		return name
+	}
+	last := t
+	if i := strings.LastIndexAny(t, " ."); i >= 0 {
+		last = t[i+1:]
+	}
+	if len([]rune(last)) <= 3 && strings.HasSuffix(name[len(t):], ".") && !strings.ContainsAny(name[len(t):], ",;") && len(name)-len(t) == 1 {
+		return name // "Jr.", "Esq."
+	}
+	return t
+}
+
+// openInitialismRe is a dotted initialism at the end of a name that lost its last stop
+// ("P.C", "L.L.C"): OCR drops a final speck-sized stop, and an initialism written with
+// stops always ends with one.
+var openInitialismRe = regexp.MustCompile(`(?:^|\s)(?:[A-Z]\.){1,3}[A-Z]$`)
+
+// closeInitialism gives an OCR'd business name's trailing initialism back its final
+// stop; anything else is returned as read.
+func closeInitialism(name string) string {
+	if openInitialismRe.MatchString(name) {
+		return name + "."
+	}
+	return name
+}

@@ -1,0 +1,127 @@
+package fields
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/portdocs/portdocs/extract/layout"
+)
+
+// The account number: a value after one of its labels, never after an invoice,
+// statement or order label. A value repeated (in page headers, on the remittance
+// stub) wins over one printed once.
+
+var accountRule = labelRule{
+	hints: []string{"acc", "ban"},
+	label: regexp.MustCompile(`(?i)(?:(?:billing|customer|master|main|wireless|your|service)\s+)?` +
+		`(?:account|acct\.?)\s*(?:number|num\b\.?|no\b\.?|nbr\b\.?|#|id\b)|\bBAN\b|\baccount\s*:`),
+	exclude: regexp.MustCompile(`(?i)\b(?:invoice|statement|order|reference|confirmation|ticket|case|bank|card|routing|sub|previous|old|prior|other|new)[\s\-]*$`),
+	value:   accountValue,
+	same:    0.95, right: 0.92, below: 0.85,
+}
+
+var accountTok = regexp.MustCompile(`^[A-Z0-9][A-Z0-9\-]*$`)
+
+// accountValue reads an account number at the start of s: tokens of capitals, digits
+// and dashes (the groups of "287 654 3210 987"), with at least four digits, mostly
+// digits, not masked.
+func accountValue(s string) int {
+	end := 0
+	digits, alnum := 0, 0
+	for i, t := range tokens(s) {
+		txt := strings.TrimRight(t.text, ",;")
+		if !accountTok.MatchString(txt) {
+			if i == 0 && isMasked(t.text) {
+				return 0
+			}
+			break
+		}
+		d := countDigits(txt)
+		if d == 0 {
+			break // a word: the value ended
+		}
+		if i > 0 && t.start-end > 1 {
+			break
+		}
+		digits += d
+		alnum += len(strings.ReplaceAll(txt, "-", ""))
+		end = t.start + len(txt)
+		if txt != t.text {
+			break // trailing punctuation ends the value
+		}
+	}
+	// Every token holds a digit, so words never get in; account numbers with letters
+	// ("5-KD7T4M2Q") still need a few digits and some length.
+	if digits < 3 || digits < 4 && alnum < 6 || isMasked(s[:end]) {
+		return 0
+	}
+	if looksLikeDate(s[:end]) {
+		return 0
+	}
+	return end
+}
+
+var dateLike = regexp.MustCompile(`^\d{1,4}[/\-]\d{1,2}[/\-]\d{2,4}$`)
+
+func looksLikeDate(s string) bool { return dateLike.MatchString(s) }
+
+// findAccount returns the account number and the hits that printed it.
+func findAccount(lay *layout.Layout) (*Field[string], []hit) {
+	hits := accountRule.find(lay)
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	type group struct {
+		hits  []hit
+		pages map[int]bool
+		best  hit
+		score float64
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, h := range hits {
+		k := alnumUpper(h.value)
+		g := groups[k]
+		if g == nil {
+			g = &group{pages: map[int]bool{}, best: h}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.hits = append(g.hits, h)
+		g.pages[h.seg.Page] = true
+		if h.rule > g.best.rule {
+			g.best = h
+		}
+	}
+	for _, g := range groups {
+		// Pages that repeat the number (headers, a stub) and how surely it was read.
+		g.score = g.best.rule + 0.3*float64(len(g.pages)-1) + 0.1*float64(len(g.hits)-1)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return groups[order[i]].score > groups[order[j]].score })
+	g := groups[order[0]]
+	f := g.best.field(lay)
+	if len(g.pages) > 1 {
+		f.Confidence = roundConf(f.Confidence + 0.03)
+	}
+	if len(order) > 1 {
+		f.Confidence = roundConf(f.Confidence - 0.15)
+		f.Warnings = append(f.Warnings, "the bill shows more than one account number")
+	}
+	flagConfusions(f)
+	return f, g.hits
+}
+
+// flagConfusions lowers the confidence of an OCR'd account number that mixes letters
+// and digits OCR confuses (O/0, I/l/1, S/5, B/8 ...) and says where they are (issue 3,
+// item 4). The value is never changed: a silent "correction" that then matched the
+// customer's submission would be a false pass. Text-layer values are left alone.
+func flagConfusions(f *Field[string]) {
+	if f == nil {
+		return
+	}
+	if w := ConfusionWarning("the account number", f.Value, f.Source); w != "" {
+		f.Confidence = roundConf(ConfusionConfidence(f.Confidence, f.Value, f.Source))
+		f.Warnings = append(f.Warnings, w)
+	}
+}

@@ -1,0 +1,215 @@
+package fields
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/portdocs/portdocs/extract/layout"
+
+	"github.com/portdocs/portdocs/port"
+)
+
+// The carrier: every place a known carrier name stands is weighed by where it stands.
+// A name at the top of page 1, in large (logo) type, alone on its line, on the
+// remittance stub, in the legal line or repeated on every page counts; a name inside
+// running text counts little, and inside marketing ("switch from Verizon", "better than
+// Comcast") it counts against.
+
+type carrierName struct {
+	lower     string // ASCII-lowered as printed in the table
+	carrier   int    // index in port.Carriers
+	ambiguous bool
+}
+
+var carrierNames = func() map[string][]carrierName {
+	m := map[string][]carrierName{}
+	for i, c := range port.Carriers {
+		amb := map[string]bool{}
+		for _, a := range c.Ambiguous {
+			amb[a] = true
+		}
+		for _, n := range c.Names {
+			// Legal suffixes are optional when printed; match the name without them too.
+			for _, form := range []string{n, trimLegal(n)} {
+				l := layout.ASCIILower(form)
+				if len(l) < 2 {
+					continue
+				}
+				m[l[:2]] = append(m[l[:2]], carrierName{lower: l, carrier: i, ambiguous: amb[n] || amb[form]})
+			}
+		}
+	}
+	for k := range m {
+		// Longest first, so "AT&T Mobility" wins over "AT&T".
+		sort.SliceStable(m[k], func(i, j int) bool { return len(m[k][i].lower) > len(m[k][j].lower) })
+	}
+	return m
+}()
+
+var legalTail = regexp.MustCompile(`(?i),?\s+(?:inc\.?|llc|l\.l\.c\.|corp\.?|corporation|co\.?|ltd\.?|l\.p\.|lp)$`)
+
+func trimLegal(s string) string { return legalTail.ReplaceAllString(s, "") }
+
+var (
+	marketingRe  = regexp.MustCompile(`(?i)\b(?:switch|switching|switched|compare|compared|comparison|than|vs\.?|versus|competitor|unlike|leave|leaving|other\s+carriers?|bring\s+your|port\s+your|porting|offer|offers|save|savings|promo|deal|trade[\s\-]?in|coverage\s+map|%)`)
+	remitRe      = regexp.MustCompile(`(?i)\b(?:payable\s+to|remit|make\s+checks|send\s+payment|mail\s+payment|payment\s+address|return\s+this\s+(?:portion|stub|coupon)|detach|amount\s+enclosed)`)
+	legalLineRe  = regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all\s+rights\s+reserved|trademark|d/b/a|\bdba\b|is\s+a\s+(?:registered|service)`)
+	sentenceWord = 9 // a segment with more words than this is running text
+)
+
+type carrierHit struct {
+	seg        *layout.Seg
+	start, end int
+	carrier    int
+	score      float64
+}
+
+func findCarrier(lay *layout.Layout) *Field[string] {
+	medSize := medianSize(lay)
+	var hits []carrierHit
+	for _, s := range lay.Segs {
+		low := layout.ASCIILower(s.Text)
+		for i := 0; i < len(low); i++ {
+			if i > 0 && isAlnum(low[i-1]) || i+2 > len(low) {
+				continue
+			}
+			for _, cn := range carrierNames[low[i:i+2]] {
+				if !strings.HasPrefix(low[i:], cn.lower) {
+					continue
+				}
+				end := i + len(cn.lower)
+				if end < len(low) && isAlnum(low[end]) && !(low[end] == 's' && strings.HasSuffix(cn.lower, "'")) {
+					continue
+				}
+				if score, ok := weighCarrier(lay, s, i, end, cn, medSize); ok {
+					hits = append(hits, carrierHit{seg: s, start: i, end: end, carrier: cn.carrier, score: score})
+				}
+				i = end - 1
+				break
+			}
+		}
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	// Repetition: a carrier named near the top of most pages is the one that sent them.
+	if len(lay.Pages) > 1 {
+		tops := map[int]map[int]bool{}
+		for _, h := range hits {
+			if h.seg.BBox[1] < 0.2*lay.Pages[h.seg.Page-1].Height || h.seg.BBox[3] > 0.85*lay.Pages[h.seg.Page-1].Height {
+				if tops[h.carrier] == nil {
+					tops[h.carrier] = map[int]bool{}
+				}
+				tops[h.carrier][h.seg.Page] = true
+			}
+		}
+		for i := range hits {
+			if n := len(tops[hits[i].carrier]); n >= 2 && n*2 >= len(lay.Pages) && hits[i].score > 0 {
+				hits[i].score += 1.5
+			}
+		}
+	}
+	// The value is the name as the header prints it: a legal entity from the fine
+	// print ("Frontier Communications Parent, Inc.") is evidence, not the value.
+	brand := func(h carrierHit) float64 {
+		v := h.score
+		if legalLineRe.MatchString(h.seg.Text) || legalTail.MatchString(h.seg.Text[h.start:h.end]) {
+			v -= 3
+		}
+		return v
+	}
+	total := map[int]float64{}
+	best := map[int]carrierHit{}
+	for _, h := range hits {
+		total[h.carrier] += h.score
+		if b, ok := best[h.carrier]; !ok || brand(h) > brand(b) {
+			best[h.carrier] = h
+		}
+	}
+	var order []int
+	for c := range total {
+		order = append(order, c)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if total[order[i]] != total[order[j]] {
+			return total[order[i]] > total[order[j]]
+		}
+		return order[i] < order[j]
+	})
+	top := order[0]
+	if total[top] < 1 {
+		return nil // only marketing or running text named a carrier
+	}
+	second := 0.0
+	if len(order) > 1 {
+		second = math.Max(total[order[1]], 0)
+	}
+	conf := math.Min(0.97, 0.6+0.06*total[top])
+	if second > 0 {
+		conf *= 0.6 + 0.4*(total[top]-second)/total[top]
+	}
+	h := best[top]
+	f := hit{seg: h.seg, start: h.start, end: h.end, value: h.seg.Text[h.start:h.end], rule: conf}.field(lay)
+	return f
+}
+
+// weighCarrier scores one occurrence of a carrier name by where it stands.
+func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierName, medSize float64) (float64, bool) {
+	printed := s.Text[start:end]
+	words := len(s.Words)
+	ctx := s.Text
+	if l := s.Left(); l != nil {
+		ctx = l.Text + " " + ctx
+	}
+	if a := lay.Above(s); a != nil && words <= 4 {
+		ctx = a.Text + " " + ctx // a heading over a short line: "Remit to:" / "AT&T"
+	}
+	remit := remitRe.MatchString(ctx)
+	if cn.ambiguous {
+		// An ordinary word is a carrier only where a name stands: capitalized, on a
+		// short line of its own, as the heading or as the payee.
+		if printed == layout.ASCIILower(printed) || words > 4 && !remit {
+			return 0, false
+		}
+	}
+	page := lay.Pages[s.Page-1]
+	score := 1.0
+	if words > sentenceWord {
+		score = 0.3
+	}
+	if s.Page == 1 && s.BBox[1] < 0.15*page.Height {
+		score += 3
+	} else if s.Page == 1 && s.BBox[1] < 0.3*page.Height {
+		score += 1
+	}
+	if medSize > 0 && s.Size >= 1.4*medSize {
+		score += 2 // logo or heading type
+	}
+	if words <= 4 && len(strings.TrimSpace(s.Text)) <= len(printed)+12 {
+		score += 1.5 // stands alone
+	}
+	if remit {
+		score += 1.5
+	}
+	if legalLineRe.MatchString(s.Text) {
+		score += 1
+	}
+	if marketingRe.MatchString(s.Text) {
+		score = -1.5
+	}
+	return score, true
+}
+
+func medianSize(lay *layout.Layout) float64 {
+	var sizes []float64
+	for _, s := range lay.Segs {
+		sizes = append(sizes, s.Size)
+	}
+	if len(sizes) == 0 {
+		return 0
+	}
+	sort.Float64s(sizes)
+	return sizes[len(sizes)/2]
+}

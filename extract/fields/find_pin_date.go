@@ -1,0 +1,202 @@
+package fields
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portdocs/portdocs/extract/layout"
+)
+
+// The account PIN, when the bill prints it. A masked PIN ("****") is not a PIN: the
+// field stays absent and a warning says why.
+
+var pinRule = labelRule{
+	hints: []string{"pin", "pass", "security"},
+	label: regexp.MustCompile(`(?i)(?:(?:account|security|port[- ]?out|transfer|number\s+transfer|wireless|customer)\s+)?` +
+		`(?:pin|passcode|pass\s+code|security\s+code)\b(?:\s*(?:number|#|code)\b)?`),
+	value: pinValue,
+	same:  0.93, right: 0.9, below: 0.8,
+}
+
+var pinTok = regexp.MustCompile(`^[A-Za-z0-9]{4,12}$`)
+
+// pinValue reads a PIN: one token of 4 to 12 letters or digits, mostly digits.
+func pinValue(s string) int {
+	ts := tokens(s)
+	if len(ts) == 0 {
+		return 0
+	}
+	t := strings.TrimRight(ts[0].text, ".,;")
+	if !pinTok.MatchString(t) || isMasked(t) {
+		return 0
+	}
+	if d := countDigits(t); d < 4 || d*2 < len(t) {
+		return 0
+	}
+	return len(t)
+}
+
+var pinMaskedLabel = regexp.MustCompile(`(?i)\b(?:pin|passcode)\b\s*[:#]?\s*[*•●xX]{3,}`)
+
+func findPIN(lay *layout.Layout) (*Field[string], []string) {
+	hits := pinRule.find(lay)
+	if len(hits) == 0 {
+		for _, s := range lay.Segs {
+			if pinMaskedLabel.MatchString(s.Text) {
+				return nil, []string{"the account PIN is printed masked; ask the customer for it"}
+			}
+		}
+		return nil, nil
+	}
+	best := hits[0]
+	for _, h := range hits[1:] {
+		if h.rule > best.rule {
+			best = h
+		}
+	}
+	return best.field(lay), nil
+}
+
+// The bill date: after its label in its usual wordings; a due date or a billing
+// period is not the bill date.
+
+var billDateRule = labelRule{
+	hints: []string{"date", "issued", "prepared"},
+	label: regexp.MustCompile(`(?i)\b(?:bill(?:ing)?\s+(?:issue\s+|cycle\s+|close\s+)?date|statement\s+(?:closing\s+)?date|invoice\s+date|` +
+		`date\s+of\s+(?:bill|statement|invoice)|bill\s+issued(?:\s+on)?|issue\s+date|date\s+issued|issued\s+on|closing\s+date|` +
+		`bill\s+prepared(?:\s+on)?|date\s+prepared|statement\s+issued)\b`),
+	// "Your next bill will be issued on ...": the next bill's date, not this one's.
+	exclude: regexp.MustCompile(`(?i)\b(?:due|payment|pay|next|previous|last)\s*$|\bnext\s+(?:bill|statement|invoice)\b`),
+	value:   dateValue,
+	same:    0.95, right: 0.92, below: 0.85,
+}
+
+var months = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7,
+	"aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+
+// weekdayRe is an optional weekday before a date ("Mon, Oct 5, 2026").
+const weekdayRe = `(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|sday|urday)?\.?,?\s+)?`
+
+const monthRe = `(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`
+
+var dateForms = []struct {
+	re    *regexp.Regexp
+	order string // which groups are year, month, day
+}{
+	{regexp.MustCompile(`(?i)^` + weekdayRe + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`), "mdy"},
+	{regexp.MustCompile(`(?i)^` + weekdayRe + `(\d{1,2})(?:st|nd|rd|th)?\s+` + monthRe + `,?\s+(\d{4})\b`), "dmy"},
+	{regexp.MustCompile(`(?i)^(\d{1,2})-` + monthRe + `-(\d{2,4})\b`), "dmy"},
+	{regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})\b`), "ymd"},
+	{regexp.MustCompile(`^` + weekdayRe + `(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b`), "mdy"},
+	{regexp.MustCompile(`^(\d{1,2})-(\d{1,2})-(\d{4}|\d{2})\b`), "mdy"},
+	{regexp.MustCompile(`^(\d{1,2})\.(\d{1,2})\.(\d{4})\b`), "mdy"},
+}
+
+// parseDate reads a date at the start of s and returns its length and ISO form.
+func parseDate(s string) (int, string) {
+	for _, f := range dateForms {
+		m := f.re.FindStringSubmatch(s)
+		if m == nil {
+			continue
+		}
+		var y, d int
+		var mo time.Month
+		for i, c := range f.order {
+			v := m[i+1]
+			switch c {
+			case 'y':
+				y, _ = strconv.Atoi(v)
+				if len(v) == 2 {
+					y += 2000
+				}
+			case 'd':
+				d, _ = strconv.Atoi(v)
+			case 'm':
+				if n, err := strconv.Atoi(v); err == nil {
+					mo = time.Month(n)
+				} else {
+					k := strings.ToLower(strings.TrimSuffix(v, "."))
+					if len(k) > 3 && k != "sept" {
+						k = k[:3]
+					}
+					mo = months[k]
+				}
+			}
+		}
+		if y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+			continue
+		}
+		t := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+		if t.Day() != d {
+			continue // 31 April
+		}
+		return len(m[0]), fmt.Sprintf("%04d-%02d-%02d", y, mo, d)
+	}
+	return 0, ""
+}
+
+func dateValue(s string) int {
+	n, _ := parseDate(s)
+	return n
+}
+
+func findBillDate(lay *layout.Layout) *Field[string] {
+	hits := billDateRule.find(lay)
+	if len(hits) == 0 {
+		return headerDate(lay)
+	}
+	best := hits[0]
+	for _, h := range hits[1:] {
+		if h.rule > best.rule+0.001 || h.rule >= best.rule-0.001 && h.seg.Page < best.seg.Page {
+			best = h
+		}
+	}
+	_, iso := parseDate(best.value)
+	f := best.field(lay)
+	f.Value = iso
+	// Different bill dates on one bill (a reprint, a previous statement) lower trust.
+	for _, h := range hits {
+		if _, other := parseDate(h.value); other != iso {
+			f.Confidence = roundConf(f.Confidence - 0.2)
+			f.Warnings = append(f.Warnings, "the bill shows more than one bill date")
+			break
+		}
+	}
+	return f
+}
+
+var (
+	notBillDateRe = regexp.MustCompile(`(?i)\b(?:due|pay|paid|payment|received|period|from|through|thru|to|until|by|after|before|since|expires?|autopay|scheduled|charged|service)\b|[-–—]\s*$`)
+	rangeAfterRe  = regexp.MustCompile(`^\s*(?:[-–—]|to\b|through\b|thru\b)`)
+)
+
+// headerDate is the unlabelled bill date many layouts print in the header: a date
+// standing alone in a segment near the top of page 1, not a due date or part of a
+// billing period. It is trusted less than a labelled one.
+func headerDate(lay *layout.Layout) *Field[string] {
+	if len(lay.Pages) == 0 {
+		return nil
+	}
+	limit := 0.25 * lay.Pages[0].Height
+	for _, s := range lay.Segs {
+		if s.Page != 1 || s.BBox[1] > limit {
+			continue
+		}
+		n, iso := parseDate(s.Text)
+		if n == 0 || strings.TrimSpace(s.Text[n:]) != "" {
+			continue // not alone: part of a sentence or a range
+		}
+		if l := s.Left(); l != nil && notBillDateRe.MatchString(l.Text) {
+			continue
+		}
+		if r := s.Right(); r != nil && rangeAfterRe.MatchString(r.Text) {
+			continue
+		}
+		f := hit{seg: s, start: 0, end: n, value: iso, rule: 0.75}.field(lay)
+		return f
+	}
+	return nil
+}

@@ -1,0 +1,392 @@
+package fields
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/portdocs/portdocs/extract/internal/pagetest"
+	"github.com/portdocs/portdocs/extract/layout"
+
+	"github.com/portdocs/portdocs/port"
+)
+
+// Every finder is specified on small synthetic pages, once as a text layer and once
+// as OCR would give them (uneven baselines, no font size, confidence below 1).
+var layouts = []struct {
+	name string
+	opts pagetest.Opts
+}{
+	{"text", pagetest.Opts{}},
+	{"ocr", pagetest.Opts{Conf: 0.88, Jitter: true}},
+}
+
+func strVal(f *Field[string]) any {
+	if f == nil {
+		return nil
+	}
+	return f.Value
+}
+
+func TestFindAccount(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		pages []string
+		want  any
+	}{
+		{"same line", []string{"Account Number: 287 654 3210 987"}, "287 654 3210 987"},
+		{"hash label", []string{"Acct #  8310-1234-5678"}, "8310-1234-5678"},
+		{"account no.", []string{"Account No. 0123456789"}, "0123456789"},
+		{"box to the right", []string{"Account Number\t831 402 7715 306"}, "831 402 7715 306"},
+		{"next line", []string{"Account number\n123456789-00001\n"}, "123456789-00001"},
+		{"billing account number", []string{"Billing Account Number: 9876 5432 10"}, "9876 5432 10"},
+		{"stops at the next label", []string{"Account Number: 1234567890 Bill Date: Oct 3, 2026"}, "1234567890"},
+		{"invoice number is not it", []string{"Invoice Number: 445566778"}, nil},
+		{"statement number next to it", []string{"Statement Number: 77123\tAccount #: 55120 88"}, "55120 88"},
+		{"masked is not a value", []string{"Account number ending in ****1234"}, nil},
+		{"prefers the one repeated on pages", []string{
+			"Account Number: 111 222 3333\nPrevious account number: 999 888 7777",
+			"Account Number: 111 222 3333"}, "111 222 3333"},
+		{"account summary is no label", []string{"Account Summary\n$123.45"}, nil},
+		{"bare account label with a box", []string{"Account:\t0398 77162 01"}, "0398 77162 01"},
+		{"header table: labels above values", []string{"Account Number\tBill Date\n287 654 3210 987\tOct 3, 2026"}, "287 654 3210 987"},
+		{"account ID", []string{"Account ID: 5-KD7T4M2Q"}, "5-KD7T4M2Q"},
+		{"order number is not it", []string{"Order Number: 55510023"}, nil},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				f, _ := findAccount(layoutOf(l.opts, tc.pages...))
+				if got := strVal(f); got != tc.want {
+					t.Errorf("account = %v, want %v", got, tc.want)
+				}
+				checkEvidence(t, f)
+			})
+		}
+	}
+}
+
+func checkEvidence(t *testing.T, f *Field[string]) {
+	t.Helper()
+	if f == nil {
+		return
+	}
+	if f.Page < 1 || f.Confidence <= 0 || f.Confidence > 1 || f.Source == "" {
+		t.Errorf("evidence: page %d, confidence %v, source %q", f.Page, f.Confidence, f.Source)
+	}
+	if f.BBox[0] >= f.BBox[2] || f.BBox[1] >= f.BBox[3] {
+		t.Errorf("bbox %v is empty", f.BBox)
+	}
+}
+
+func TestFindPIN(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		page string
+		want any
+	}{
+		{"printed", "Account PIN: 4821", "4821"},
+		{"passcode box", "Passcode\t730155", "730155"},
+		{"masked", "Account PIN: ****", nil},
+		{"instructions only", "To transfer a line you will need a Number Transfer PIN. Dial #PORT.", nil},
+		{"no pin", "Account Number: 12345678", nil},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				f, _ := findPIN(layoutOf(l.opts, tc.page))
+				if got := strVal(f); got != tc.want {
+					t.Errorf("PIN = %v, want %v", got, tc.want)
+				}
+				checkEvidence(t, f)
+			})
+		}
+	}
+}
+
+func TestFindBillDate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		page string
+		want any
+	}{
+		{"short month", "Bill Date: Oct 3, 2026", "2026-10-03"},
+		{"long month", "Statement Date\tOctober 03, 2026", "2026-10-03"},
+		{"slashes", "Invoice Date: 10/03/2026", "2026-10-03"},
+		{"two-digit year", "Bill date 10/03/26", "2026-10-03"},
+		{"ISO", "Billing Date: 2026-10-03", "2026-10-03"},
+		{"day first", "Date of Bill: 03 Oct 2026", "2026-10-03"},
+		{"weekday", "Bill Date: Sat, Oct 3, 2026", "2026-10-03"},
+		{"below its label", "Statement Date\nOct 3, 2026", "2026-10-03"},
+		{"due date is not it", "Payment Due Date: Oct 28, 2026", nil},
+		{"due date beside", "Due Date: Oct 28, 2026\tBill Date: Oct 3, 2026", "2026-10-03"},
+		{"impossible date", "Bill Date: 02/31/2026", nil},
+		{"table rule read as a bar", "Statement Date: | October 03, 2026", "2026-10-03"},
+		{"header table: labels above values", "Account Number\tBill Date\n287 654 3210 987\tOct 3, 2026", "2026-10-03"},
+		{"unlabelled date in the header", "Optimum Business\tOctober 3, 2026\nAcct #: 07876-543210", "2026-10-03"},
+		{"billing period is not the bill date", "Billing Period:\tSep 3 - Oct 2, 2026", nil},
+		{"due date in the header is not it", "Payment due\tOct 22, 2026", nil},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				f := findBillDate(layoutOf(l.opts, tc.page))
+				if got := strVal(f); got != tc.want {
+					t.Errorf("bill date = %v, want %v", got, tc.want)
+				}
+				checkEvidence(t, f)
+			})
+		}
+	}
+}
+
+// TestFindPhonesPageFrame: a number printed only in every page's footer is the
+// carrier's; a customer's line is not, even printed again in the footer.
+func TestFindPhonesPageFrame(t *testing.T) {
+	page := "Office\t617-555-0131\t$42.00" + strings.Repeat("\n", 48) + "617-555-0170"
+	for _, l := range layouts {
+		lay := layoutOf(l.opts, page, page)
+		var got []string
+		for _, p := range findPhones(lay, nil) {
+			got = append(got, p.Number)
+		}
+		if !reflect.DeepEqual(got, []string{"+16175550131"}) {
+			t.Errorf("%s: numbers = %v, want [+16175550131]", l.name, got)
+		}
+	}
+}
+
+func TestFoldOCR(t *testing.T) {
+	for in, want := range map[string]string{"Ca11 us 410-555-0142": "Call us 410-555-0142", "Questi0ns?": "Questions?", "5upport": "support"} {
+		if got := foldOCR(in); !strings.EqualFold(got, want) {
+			t.Errorf("foldOCR(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFindPhones(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		page string
+		want []string
+	}{
+		{"every format", "Line 1: (410) 555-0142\nLine 2: 410-555-0143\nLine 3: 410.555.0144\nLine 4: 1-410-555-0145\nLine 5: +1 410 555 0146\nLine 6: 4105550147",
+			[]string{"+14105550142", "+14105550143", "+14105550144", "+14105550145", "+14105550146", "+14105550147"}},
+		{"toll free and service numbers", "Customer Service: 1-800-331-0500\nRepair: 410-555-0111\nQuestions? Call 443-555-0100\nYour number 410-555-0142",
+			[]string{"+14105550142"}},
+		{"label in the left column", "Customer care\t410-555-0190\nMobile\t410-555-0142", []string{"+14105550142"}},
+		{"not inside an account number", "Account Number: 287 654 3210 987", nil},
+		{"not a ZIP or a date", "BALTIMORE, MD 21201-1234  10/03/2026", nil},
+		{"deduplicated", "410-555-0142\n(410) 555-0142", []string{"+14105550142"}},
+		{"after an extension number", "Ext 101 +1 201 555 0112\tBusiness Premium\t$29.99", []string{"+12015550112"}},
+		{"spaces around dashes, as OCR reads them", "Line 410 - 555-0142", []string{"+14105550142"}},
+		{"toll-free line of the account", "Toll-free number\t+1 (888) 555-0163\t$4.99\nSupport: 1-888-898-4591", []string{"+18885550163"}},
+		// Where the number stands (find_phone_place.go).
+		{"in the payment coupon", "Office\t410-555-0142\t$42.00" + strings.Repeat("\n", 26) + "Please detach and return this portion with your payment\n410-555-0190\nAmount enclosed",
+			[]string{"+14105550142"}},
+		{"an example in marketing text", "Add a second line for your team today and keep every call, like (312) 555-0199, on one bill.", nil},
+		{"after the carrier's address", "Granite Telecom, 100 Newport Ave, Quincy, MA 02171 617-555-0170\nOffice\t617-555-0131\t$42.00",
+			[]string{"+16175550131"}},
+		{"after the carrier's name", "Frontier 410-555-0177", nil},
+		{"beside a web address", "acmetel.com | 410-555-0176", nil},
+		{"a fax machine's header line", "Oct 27 2026 09:15AM HP LASERJET FAX 719.555.0177 page 1 of 2\nLine 719-555-0131", []string{"+17195550131"}},
+		{"under a carrier heading", "Questions?\n410-555-0190\n410-555-0191", nil},
+		{"seven digits on the line table", "Number\tPlan\tMonthly\n(614) 555-0134\tBusiness Phone\t$34.99\n555-0135\tBusiness Phone\t$34.99",
+			[]string{"+16145550134", "+16145550135"}},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				lay := layoutOf(l.opts, tc.page)
+				_, hits := findAccount(lay)
+				var skip []span
+				for _, h := range hits {
+					skip = append(skip, span{h.seg, h.start, h.end})
+				}
+				var got []string
+				for _, p := range findPhones(lay, skip) {
+					got = append(got, p.Number)
+				}
+				sort.Strings(got)
+				if !reflect.DeepEqual(got, tc.want) {
+					t.Errorf("numbers = %v, want %v", got, tc.want)
+				}
+			})
+		}
+	}
+}
+
+func TestFindCarrier(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		pages []string
+		want  any
+	}{
+		{"logo at the top", []string{"!AT&T\nAccount Number: 1234 5678\nSwitch to Verizon? Compare our plans."}, "AT&T"},
+		{"marketing names another", []string{"!Comcast Business\nUnlike T-Mobile, we never throttle. Switch and save."}, "Comcast Business"},
+		{"only marketing", []string{"Account Number: 1234 5678\nSwitch from Verizon and save 20%"}, nil},
+		{"ordinary word is not a carrier", []string{"Choose the optimum plan for your bandwidth needs and zoom meetings today"}, nil},
+		{"remittance and legal line", []string{"Statement\nMake checks payable to Frontier\nFrontier Communications Parent, Inc. All rights reserved."}, "Frontier"},
+		{"repeated on every page", []string{"Statement\tSpectrum\nPage 1", "Statement\tSpectrum\nPage 2"}, "Spectrum"},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				f := findCarrier(layoutOf(l.opts, tc.pages...))
+				if got := strVal(f); got != tc.want {
+					t.Errorf("carrier = %v, want %v", got, tc.want)
+				}
+				checkEvidence(t, f)
+			})
+		}
+	}
+}
+
+func TestFindAddresses(t *testing.T) {
+	type want struct {
+		billing  *port.Address
+		service  *port.Address
+		name     any
+		business any
+	}
+	addr := func(street, street2, city, state, zip string) *port.Address {
+		return &port.Address{Street: street, Street2: street2, City: city, State: state, ZIP: zip}
+	}
+	for _, tc := range []struct {
+		name string
+		page string
+		want want
+	}{
+		{"business with ATTN and inline suite",
+			"ACME PLUMBING & HEATING LLC\nATTN: JANE Q DOE\n1234 N MAIN ST STE 200\nBALTIMORE, MD 21201-1234",
+			want{billing: addr("1234 N MAIN ST", "STE 200", "BALTIMORE", "MD", "21201-1234"), name: "JANE Q DOE", business: "ACME PLUMBING & HEATING LLC"}},
+		{"individual, unit on its own line, no comma",
+			"MARGARET O'BRIEN-HAYES\n88 Lakeshore Dr.\nApt. 12\nCHICAGO IL  60611",
+			want{billing: addr("88 Lakeshore Dr.", "Apt. 12", "CHICAGO", "IL", "60611"), name: "MARGARET O'BRIEN-HAYES"}},
+		{"comma before the unit",
+			"José Núñez\n88 Lakeshore Dr., Apt. 12\nChicago, IL 60611",
+			want{billing: addr("88 Lakeshore Dr.", "Apt. 12", "Chicago", "IL", "60611"), name: "José Núñez"}},
+		{"PO Box and C/O below the business",
+			"BLUE HERON BAKERY INC\nC/O SAM LEE\nPO BOX 4471\nPORTLAND, OR 97208-4471",
+			want{billing: addr("PO BOX 4471", "", "PORTLAND", "OR", "97208-4471"), name: "SAM LEE", business: "BLUE HERON BAKERY INC"}},
+		{"remittance block is never the billing address",
+			"Make checks payable to:\nAT&T\nPO BOX 5014\nCAROL STREAM, IL 60197-5014\n\n\nJANE DOE\n12 ELM ST\nDOVER, DE 19901",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), name: "JANE DOE"}},
+		{"labelled service address differs",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nService Address: 500 E PRATT ST, BALTIMORE, MD 21202",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("500 E PRATT ST", "", "BALTIMORE", "MD", "21202"), name: "JANE DOE"}},
+		{"service address block under its label",
+			"JANE DOE\n12 ELM ST # 5\nDOVER, DE 19901\n\n\nService Location\n77 HARBOR WAY UNIT 110\nANNAPOLIS MD 21401",
+			want{billing: addr("12 ELM ST", "# 5", "DOVER", "DE", "19901"), service: addr("77 HARBOR WAY", "UNIT 110", "ANNAPOLIS", "MD", "21401"), name: "JANE DOE"}},
+		{"one line without commas",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nService provided at: 45 FIRE ISLAND AVE BABYLON NY 11702",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("45 FIRE ISLAND AVE", "", "BABYLON", "NY", "11702"), name: "JANE DOE"}},
+		{"emergency address of a VoIP line",
+			"Bill to:\tEmergency (911) address:\nWei-Lin Chen\t1105 Navaho Dr\nTriangle Tutoring Co.\tSuite 2B\n5400 Glenwood Ave, Suite 310\tRaleigh, NC 27609\nRaleigh, NC 27612",
+			want{billing: addr("5400 Glenwood Ave", "Suite 310", "Raleigh", "NC", "27612"), service: addr("1105 Navaho Dr", "Suite 2B", "Raleigh", "NC", "27609"), name: "Wei-Lin Chen", business: "Triangle Tutoring Co."}},
+		{"heading lines above the block are not names",
+			"Page 1 of 2\nAccount Summary\nJANE DOE\n12 ELM ST\nDOVER, DE 19901",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), name: "JANE DOE"}},
+		{"two plain name lines: the account's name, then its contact",
+			"MAPLE STREET DINER\nROSA DIAZ\n9 OAK AVE\nDOVER, DE 19901",
+			want{billing: addr("9 OAK AVE", "", "DOVER", "DE", "19901"), name: "ROSA DIAZ", business: "MAPLE STREET DINER"}},
+		{"ATTN line makes the other the business",
+			"Attn: Rosa Diaz\nMaple Street Diner\n9 Oak Ave\nDover, DE 19901",
+			want{billing: addr("9 Oak Ave", "", "Dover", "DE", "19901"), name: "Rosa Diaz", business: "Maple Street Diner"}},
+		{"one-line service location with a unit",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nService Location: 77 HARBOR WAY UNIT 110, ANNAPOLIS, MD 21401",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("77 HARBOR WAY", "UNIT 110", "ANNAPOLIS", "MD", "21401"), name: "JANE DOE"}},
+		{"carrier's return address without a name is not preferred",
+			"PO BOX 6463\nCAROL STREAM, IL 60197-6463\n\n\nBOB SMITH\n4 PINE RD\nAMES, IA 50010",
+			want{billing: addr("4 PINE RD", "", "AMES", "IA", "50010"), name: "BOB SMITH"}},
+		{"ATTN as OCR misreads it",
+			"ROJAS & SONS LANDSCAPING LLC\nATIN: JOSE M ROJAS\n3901 W CAMELBACK RD\nFL 2\nPHOENIX AZ 85019-2314",
+			want{billing: addr("3901 W CAMELBACK RD", "FL 2", "PHOENIX", "AZ", "85019-2314"), name: "JOSE M ROJAS", business: "ROJAS & SONS LANDSCAPING LLC"}},
+		{"unit glued to its number by OCR specks",
+			"ROJAS & SONS LANDSCAPING LLC\nATTN: JOSE M ROJAS\n3901 W CAMELBACK RD\nFL-2\nPHOENIX AZ 85019-2314\n\n\nJANE DOE\n12 ELM ST STE:300\nDOVER, DE 19901",
+			want{billing: addr("3901 W CAMELBACK RD", "FL 2", "PHOENIX", "AZ", "85019-2314"), name: "JOSE M ROJAS", business: "ROJAS & SONS LANDSCAPING LLC"}},
+		{"service heading garbled by OCR is a label, not a name",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nPrimary Place of Use (Service Address};\n7720 N 43RD AVE\nBLDG C\nGLENDALE AZ 85301",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("7720 N 43RD AVE", "BLDG C", "GLENDALE", "AZ", "85301"), name: "JANE DOE"}},
+		{"block beside another column",
+			"ACME LLC\tAccount Number: 1234 5678\nATTN: Jane Doe\tBill Date: Oct 3, 2026\n1 MAIN ST FL 2\nDOVER, DE 19901",
+			want{billing: addr("1 MAIN ST", "FL 2", "DOVER", "DE", "19901"), name: "Jane Doe", business: "ACME LLC"}},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				lay := layoutOf(l.opts, tc.page)
+				f, _, _ := findFields(lay, sectionRule.find(lay))
+				gotAddr := func(a *Field[port.Address]) *port.Address {
+					if a == nil {
+						return nil
+					}
+					return &a.Value
+				}
+				if got := gotAddr(f.BillingAddress); !reflect.DeepEqual(got, tc.want.billing) {
+					t.Errorf("billing address = %+v, want %+v", got, tc.want.billing)
+				}
+				if got := gotAddr(f.ServiceAddress); !reflect.DeepEqual(got, tc.want.service) {
+					t.Errorf("service address = %+v, want %+v", got, tc.want.service)
+				}
+				if got := strVal(f.BillingName); got != tc.want.name {
+					t.Errorf("billing name = %v, want %v", got, tc.want.name)
+				}
+				if got := strVal(f.BusinessName); got != tc.want.business {
+					t.Errorf("business name = %v, want %v", got, tc.want.business)
+				}
+			})
+		}
+	}
+}
+
+func TestSplitStreet(t *testing.T) {
+	for _, tc := range []struct{ in, street, street2 string }{
+		{"1234 N MAIN ST STE 200", "1234 N MAIN ST", "STE 200"},
+		{"1420 N CHARLES ST, SUITE 300", "1420 N CHARLES ST", "SUITE 300"},
+		{"88 Lakeshore Dr., Apt. 12", "88 Lakeshore Dr.", "Apt. 12"},
+		{"12 ELM ST #5", "12 ELM ST", "#5"},
+		{"12 ELM ST # 5", "12 ELM ST", "# 5"},
+		{"500 E PRATT ST", "500 E PRATT ST", ""},
+		{"PO BOX 4471", "PO BOX 4471", ""},
+		{"9 OAK AVE REAR", "9 OAK AVE", "REAR"},
+		{"100 SUITE RD", "100 SUITE RD", ""},
+		{"12 ELM ST STE:300", "12 ELM ST", "STE 300"}, // OCR specks between unit and number
+		{"12 ELM ST APT-4B", "12 ELM ST", "APT 4B"},   // ...
+		{"7 FLOOR-MART RD", "7 FLOOR-MART RD", ""},    // a word after the dash is not a unit
+	} {
+		s, s2 := splitStreet(unglueUnit(tc.in))
+		if s != tc.street || s2 != tc.street2 {
+			t.Errorf("splitStreet(%q) = %q, %q; want %q, %q", tc.in, s, s2, tc.street, tc.street2)
+		}
+	}
+}
+
+func TestTrimStrayStop(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"JOSÉ M ROJAS.", "JOSÉ M ROJAS"}, // a speck after the name
+		{"Jane Doe,", "Jane Doe"},
+		{"John Smith Jr.", "John Smith Jr."}, // an abbreviation keeps its stop
+		{"Ann Lee Esq.", "Ann Lee Esq."},
+		{"Ann Lee", "Ann Lee"},
+	} {
+		if got := trimStrayStop(tc.in); got != tc.want {
+			t.Errorf("trimStrayStop(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCloseInitialism(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Summit Ridge Architects, P.C", "Summit Ridge Architects, P.C."},
+		{"ACME L.L.C", "ACME L.L.C."},
+		{"ACME P.C.", "ACME P.C."}, // already closed
+		{"ACME LLC", "ACME LLC"},
+		{"SMITH & CO", "SMITH & CO"},
+		{"J.B HUNT", "J.B HUNT"}, // not at the end
+	} {
+		if got := closeInitialism(tc.in); got != tc.want {
+			t.Errorf("closeInitialism(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// layoutOf builds the layout of synthetic pages.
+func layoutOf(o pagetest.Opts, pages ...string) *layout.Layout {
+	return layout.Build(pagetest.Pages(o, pages...))
+}

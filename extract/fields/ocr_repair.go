@@ -1,0 +1,110 @@
+package fields
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/portdocs/portdocs/extract/doc"
+
+	"github.com/portdocs/portdocs/port"
+)
+
+// OCR repairs that the bill's own grammar makes safe. Each repairs only where exactly
+// one reading is valid, and the address repair says so in a warning with a lower
+// confidence (so a check never passes on it unseen). Account numbers are never
+// repaired: the digits of an identifier have no grammar to check them against.
+
+// streetConfusions are the characters OCR mistakes for one another in a street line.
+var streetConfusions = map[rune][]rune{
+	'5': {'S'}, '$': {'S'}, 'S': {'5'},
+	'1': {'I', 'L', 'T'}, 'I': {'T', 'L', '1'}, 'L': {'I', '1'}, '|': {'I', 'L', '1'},
+	'0': {'O', 'D'}, 'O': {'0', 'D'}, 'D': {'O'},
+	'8': {'B'}, 'B': {'8'}, '6': {'G'}, 'G': {'6'}, '2': {'Z'}, 'Z': {'2'},
+}
+
+var ordinalRe = regexp.MustCompile(`^\d+(?:ST|ND|RD|TH)$`)
+
+// readings are the valid words (by the grammar's test) that word becomes with one or
+// two characters changed by streetConfusions; word itself is never among them.
+func readings(word string, valid func(string) bool) []string {
+	rs := []rune(word)
+	var out []string
+	add := func(s string) {
+		if s != word && valid(s) && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for i, r := range rs {
+		for _, alt := range streetConfusions[r] {
+			one := append([]rune{}, rs...)
+			one[i] = alt
+			add(string(one))
+			for j := i + 1; j < len(rs); j++ {
+				for _, alt2 := range streetConfusions[rs[j]] {
+					two := append([]rune{}, one...)
+					two[j] = alt2
+					add(string(two))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func isSuffix(w string) bool      { _, ok := port.SuffixAbbr(w); return ok && w == strings.ToUpper(w) }
+func isDirectional(w string) bool { _, ok := port.DirectionalAbbr(w); return ok && len(w) <= 2 }
+
+// repairStreet reads an OCR street line ("1600 5 72ND SI") by USPS Publication 28
+// grammar: house number, an optional pre-directional, the name, the suffix. The last
+// word, when it is no suffix and exactly one reading of it is ("SI" → "ST"), and the
+// word after the house number, when it is a stray character before a numbered street
+// and exactly one reading of it is a directional ("5" → "S"), are repaired. It returns
+// the line unchanged and false when nothing was, or when any position is ambiguous.
+func repairStreet(street string) (string, bool) {
+	ws := strings.Fields(street)
+	if len(ws) < 3 || !startsWithDigit(ws[0]) {
+		return street, false
+	}
+	changed := false
+	last := len(ws) - 1
+	if w := strings.Trim(ws[last], ".,"); !isSuffix(w) && !isDirectional(w) && !ordinalRe.MatchString(w) && len(w) <= 4 {
+		if rs := readings(w, isSuffix); len(rs) == 1 {
+			ws[last], changed = rs[0], true
+		} else if len(rs) > 1 {
+			return street, false
+		}
+	}
+	if w := ws[1]; len(ws) >= 4 && len(w) <= 2 && !isDirectional(w) && ordinalRe.MatchString(ws[2]) {
+		if rs := readings(w, isDirectional); len(rs) == 1 {
+			ws[1], changed = rs[0], true
+		} else if len(rs) > 1 {
+			return street, false
+		}
+	}
+	if !changed {
+		return street, false
+	}
+	return strings.Join(ws, " "), true
+}
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+// repairConfidence scales the confidence of a field the grammar repaired.
+const repairConfidence = 0.85
+
+// repairAddressOCR repairs an OCR-read address field's street in place, with a
+// warning naming both readings.
+func repairAddressOCR(f *Field[port.Address], what string) {
+	if f == nil || f.Source != doc.SourceOCR {
+		return
+	}
+	fixed, ok := repairStreet(f.Value.Street)
+	if !ok {
+		return
+	}
+	f.Warnings = append(f.Warnings, fmt.Sprintf("%s: OCR read the street as %q; repaired to %q by USPS address grammar (check it on the bill)", what, f.Value.Street, fixed))
+	f.Value.Street = fixed
+	f.Confidence = roundConf(f.Confidence * repairConfidence)
+}

@@ -1,0 +1,285 @@
+package layout
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/portdocs/portdocs/extract/doc"
+)
+
+// The layout model the field finders read. It is built from Words alone, so a text
+// layer and an OCR'd scan go through the same finders.
+//
+//	line:    words sharing a baseline across the page
+//	segment: a run of words in one line with no wide gap (a column's piece of the line)
+//
+// Finders look at segments (columns kept apart), at the segment right of another (a
+// value box right of its label) and at the segment below another (a value under its
+// label; the next line of an address block).
+
+type Line struct {
+	page  int // 1-based
+	Index int // in its page
+	Top   float64
+	Bot   float64
+	Segs  []*Seg
+}
+
+type Seg struct {
+	Page   int
+	Line   *Line
+	Words  []doc.Word
+	Text   string
+	Lower  string // text with ASCII letters lowered (same offsets), for quick tests
+	starts []int  // byte offset of each word in text
+	BBox   doc.BBox
+	Size   float64 // median word height (font size when known)
+	Conf   float64 // lowest word confidence
+	// running: repeated at this place on another page, a running header or footer
+	// (see running.go).
+	Running bool
+}
+
+// layout is one document's lines and segments in reading order.
+type Layout struct {
+	Pages []doc.Page
+	Lines [][]*Line // by page index
+	Segs  []*Seg
+}
+
+func WordSize(w doc.Word) float64 {
+	if w.FontSize > 0 {
+		return w.FontSize
+	}
+	return math.Max(w.BBox[3]-w.BBox[1], 1)
+}
+
+// buildLayout groups each page's words into lines and segments.
+func Build(pages []doc.Page) *Layout {
+	lay := &Layout{Pages: pages, Lines: make([][]*Line, len(pages))}
+	for pi, p := range pages {
+		lines := groupLines(p)
+		for li, l := range lines {
+			l.Index = li
+			lay.Segs = append(lay.Segs, l.Segs...)
+		}
+		lay.Lines[pi] = lines
+	}
+	markRunning(lay)
+	return lay
+}
+
+func groupLines(p doc.Page) []*Line {
+	words := make([]doc.Word, 0, len(p.Words))
+	for _, w := range p.Words {
+		if strings.TrimSpace(w.Text) != "" {
+			words = append(words, w)
+		}
+	}
+	center := func(w doc.Word) float64 { return (w.BBox[1] + w.BBox[3]) / 2 }
+	sort.SliceStable(words, func(i, j int) bool { return center(words[i]) < center(words[j]) })
+
+	// Lines by clustering the words' vertical middles: a word joins the line above
+	// it when its middle is within half a height of that line's mean middle. OCR
+	// baselines wander by a point or two, a neighbouring column's line half a line
+	// lower is a different line, and two lines are always more than a height apart.
+	type band struct {
+		top, bot float64
+		sum, h   float64
+		words    []doc.Word
+	}
+	var bands []*band
+	for _, w := range words {
+		c, h := center(w), w.BBox[3]-w.BBox[1]
+		if n := len(bands); n > 0 {
+			b := bands[n-1]
+			if c-b.sum/float64(len(b.words)) <= 0.5*math.Min(h, b.h) {
+				b.words = append(b.words, w)
+				b.sum += c
+				continue
+			}
+		}
+		bands = append(bands, &band{top: w.BBox[1], bot: w.BBox[3], sum: c, h: h, words: []doc.Word{w}})
+	}
+	rows := make([][]doc.Word, len(bands))
+	for i, b := range bands {
+		ws := b.words
+		sort.SliceStable(ws, func(i, j int) bool { return ws[i].BBox[0] < ws[j].BBox[0] })
+		rows[i] = ws
+	}
+	splits := columnSplits(rows)
+	var lines []*Line
+	for bi, b := range bands {
+		ws := rows[bi]
+		l := &Line{page: p.Number, Top: b.top, Bot: b.bot}
+		for _, w := range ws {
+			l.Top = math.Min(l.Top, w.BBox[1])
+			l.Bot = math.Max(l.Bot, w.BBox[3])
+		}
+		start := 0
+		for i := 1; i <= len(ws); i++ {
+			if i < len(ws) && !splits[bi][i] {
+				continue
+			}
+			l.Segs = append(l.Segs, newSegment(p.Number, l, ws[start:i]))
+			start = i
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// segmentGap: a gap wider than this many font sizes splits a line into segments.
+// Word spaces are 0.25-0.6 em even in justified text; columns and tab stops are wider.
+const SegmentGap = 1.2
+
+func newSegment(page int, l *Line, ws []doc.Word) *Seg {
+	s := &Seg{Page: page, Line: l, Words: ws, Conf: 1}
+	var b strings.Builder
+	sizes := make([]float64, 0, len(ws))
+	for i, w := range ws {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		s.starts = append(s.starts, b.Len())
+		b.WriteString(w.Text)
+		if i == 0 {
+			s.BBox = w.BBox
+		} else {
+			s.BBox = UnionBox(s.BBox, w.BBox)
+		}
+		sizes = append(sizes, WordSize(w))
+		if w.Confidence > 0 && w.Confidence < s.Conf {
+			s.Conf = w.Confidence
+		}
+	}
+	sort.Float64s(sizes)
+	s.Size = sizes[len(sizes)/2]
+	s.Text = b.String()
+	s.Lower = ASCIILower(s.Text)
+	return s
+}
+
+func UnionBox(a, b doc.BBox) doc.BBox {
+	return doc.BBox{math.Min(a[0], b[0]), math.Min(a[1], b[1]), math.Max(a[2], b[2]), math.Max(a[3], b[3])}
+}
+
+// span returns the box and lowest confidence of the words covering text[start:end].
+func (s *Seg) Span(start, end int) (doc.BBox, float64) {
+	var box doc.BBox
+	conf := 1.0
+	first := true
+	for i, w := range s.Words {
+		ws, we := s.starts[i], s.starts[i]+len(w.Text)
+		if we <= start || ws >= end {
+			continue
+		}
+		if first {
+			box, first = w.BBox, false
+		} else {
+			box = UnionBox(box, w.BBox)
+		}
+		if w.Confidence > 0 && w.Confidence < conf {
+			conf = w.Confidence
+		}
+	}
+	if first {
+		return s.BBox, s.Conf
+	}
+	return box, conf
+}
+
+// right returns the next segment to the right on the same line, if any.
+func (s *Seg) Right() *Seg {
+	for i, o := range s.Line.Segs {
+		if o == s && i+1 < len(s.Line.Segs) {
+			return s.Line.Segs[i+1]
+		}
+	}
+	return nil
+}
+
+// left returns the segment to the left on the same line, if any.
+func (s *Seg) Left() *Seg {
+	for i, o := range s.Line.Segs {
+		if o == s && i > 0 {
+			return s.Line.Segs[i-1]
+		}
+	}
+	return nil
+}
+
+// below returns the first segment under s that starts near s's left edge (or overlaps
+// it horizontally when loose), no more than a blank line's height lower.
+func (lay *Layout) Below(s *Seg, loose bool) *Seg {
+	lines := lay.Lines[s.Page-1]
+	// Lines of other columns may sit between (their baselines differ): look past them
+	// while the gap stays within a blank line.
+	for li := s.Line.Index + 1; li < len(lines) && li <= s.Line.Index+5; li++ {
+		l := lines[li]
+		if l.Top-s.BBox[3] > 1.6*s.Size {
+			return nil
+		}
+		for _, o := range l.Segs {
+			if math.Abs(o.BBox[0]-s.BBox[0]) <= 0.8*s.Size {
+				return o
+			}
+			if loose && o.BBox[0] < s.BBox[2] && o.BBox[2] > s.BBox[0] {
+				return o
+			}
+		}
+	}
+	return nil
+}
+
+// above is the mirror of below for left-aligned blocks.
+func (lay *Layout) Above(s *Seg) *Seg {
+	lines := lay.Lines[s.Page-1]
+	for li := s.Line.Index - 1; li >= 0 && li >= s.Line.Index-5; li-- {
+		l := lines[li]
+		if s.BBox[1]-l.Bot > 1.6*s.Size {
+			return nil
+		}
+		for _, o := range l.Segs {
+			if math.Abs(o.BBox[0]-s.BBox[0]) <= 0.8*s.Size {
+				return o
+			}
+		}
+	}
+	return nil
+}
+
+// pageString is a page's text, one line per line and segments apart by a tab; for
+// tests and debugging (never logged: it is the customer's document).
+func (lay *Layout) PageString(page int) string {
+	var b strings.Builder
+	for _, l := range lay.Lines[page-1] {
+		for i, s := range l.Segs {
+			if i > 0 {
+				b.WriteByte('\t')
+			}
+			b.WriteString(s.Text)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func ASCIILower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
+
+// Source is where page's words came from (the text layer when it does not say).
+func (lay *Layout) Source(page int) doc.Source {
+	if page >= 1 && page <= len(lay.Pages) && lay.Pages[page-1].Source != "" {
+		return lay.Pages[page-1].Source
+	}
+	return doc.SourceText
+}
