@@ -31,7 +31,7 @@ func findFields(lay *layout.Layout, sections []hit) (Fields, []PhoneNumber, []st
 			rule = 0.75
 		}
 		f.BillingAddress = addressField(lay, billing, rule)
-		repairAddressOCR(f.BillingAddress, "billing address")
+		repairAddressOCR(f.BillingAddress, billing.stateRead, "billing address")
 		person, business, personText := billing.people()
 		if person != nil {
 			i := strings.Index(person.Text, personText)
@@ -57,7 +57,7 @@ func findFields(lay *layout.Layout, sections []hit) (Fields, []PhoneNumber, []st
 	}
 	if service != nil {
 		f.ServiceAddress = addressField(lay, service, 0.9)
-		repairAddressOCR(f.ServiceAddress, "service address")
+		repairAddressOCR(f.ServiceAddress, service.stateRead, "service address")
 	}
 	if f.BillingName == nil && f.BusinessName == nil {
 		f.BillingName, f.BusinessName = labelledNames(lay)

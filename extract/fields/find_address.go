@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/portdocs/portdocs/extract/doc"
 	"github.com/portdocs/portdocs/extract/layout"
 
 	"github.com/portdocs/portdocs/port"
@@ -133,6 +134,8 @@ type addrBlock struct {
 	label string        // "service", "billing", "remit" or ""
 	page  int
 	top   float64
+	// stateRead is the state code as OCR read it when repairState repaired it, or "".
+	stateRead string
 }
 
 // blockSizeRatio: a line above a block printed this many times larger or smaller
@@ -174,6 +177,13 @@ func findBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 			text = text[m[1]:]
 		}
 		m := cityLineRe.FindStringSubmatch(text)
+		stateRead := ""
+		if m != nil && !states[m[2]] && lay.Source(s.Page) == doc.SourceOCR {
+			// "RALEIGH, NG 27612": a state code OCR misread, when its ZIP tells which.
+			if st, ok := repairState(m[2], m[3]); ok {
+				stateRead, m[2] = m[2], st
+			}
+		}
 		if m == nil || !states[m[2]] {
 			// A one-line address: "500 E PRATT ST, BALTIMORE, MD 21202".
 			if a, ok := parseOneLine(stripLabel(text)); ok {
@@ -187,7 +197,7 @@ func findBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 			}
 			continue
 		}
-		b := &addrBlock{page: s.Page, lines: []*layout.Seg{s}}
+		b := &addrBlock{page: s.Page, lines: []*layout.Seg{s}, stateRead: stateRead}
 		b.addr.City = strings.TrimRight(strings.TrimSpace(m[1]), ",")
 		b.addr.State = m[2]
 		b.addr.ZIP = m[3]

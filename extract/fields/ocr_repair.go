@@ -91,14 +91,60 @@ func repairStreet(street string) (string, bool) {
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 
+// stateConfusions are the capitals OCR mistakes for one another in a state code (a
+// fax's blur closes C into G and O, opens O into C; strokes lost or gained turn N into
+// M or H, E into F, U into V).
+var stateConfusions = map[rune][]rune{
+	'C': {'G', 'O'}, 'G': {'C', 'O'}, 'O': {'C', 'D', 'Q'}, 'D': {'O'}, 'Q': {'O'},
+	'I': {'L', 'T'}, 'L': {'I'}, 'T': {'I'}, 'M': {'N'}, 'N': {'M', 'H'}, 'H': {'N'},
+	'U': {'V'}, 'V': {'U', 'Y'}, 'Y': {'V'}, 'E': {'F'}, 'F': {'E'},
+}
+
+// zipAreas are the USPS national areas: the states (and territories and military
+// codes) whose ZIP codes start with each digit.
+var zipAreas = [10]string{
+	"CT MA ME NH NJ NY PR RI VT VI AE", "DE NY PA", "DC MD NC SC VA WV", "AL FL GA MS TN AA", "IN KY MI OH",
+	"IA MN MT ND SD WI", "IL KS MO NE", "AR LA OK TX", "AZ CO ID NM NV UT WY", "AK CA HI OR WA GU AS MP AP",
+}
+
+// repairState reads the state code of an OCR city line ("RALEIGH, NG 27612") that is
+// no USPS code: when exactly one code differs from it by one character OCR confuses
+// and lies in the national area the ZIP after it starts with ("NC": ZIPs 2xxxx), that
+// code is returned with true; otherwise st unchanged and false.
+func repairState(st, zip string) (string, bool) {
+	if states[st] || len(st) != 2 || zip == "" || !startsWithDigit(zip) {
+		return st, false
+	}
+	area := strings.Fields(zipAreas[zip[0]-'0'])
+	var found []string
+	for i, r := range st {
+		for _, alt := range stateConfusions[r] {
+			c := []rune(st)
+			c[i] = alt
+			if s := string(c); states[s] && slices.Contains(area, s) && !slices.Contains(found, s) {
+				found = append(found, s)
+			}
+		}
+	}
+	if len(found) != 1 {
+		return st, false
+	}
+	return found[0], true
+}
+
 // repairConfidence scales the confidence of a field the grammar repaired.
 const repairConfidence = 0.85
 
 // repairAddressOCR repairs an OCR-read address field's street in place, with a
-// warning naming both readings.
-func repairAddressOCR(f *Field[port.Address], what string) {
+// warning naming both readings. stateRead is the state code as OCR read it when the
+// block finder repaired it (repairState; the field holds the repaired code), or "".
+func repairAddressOCR(f *Field[port.Address], stateRead, what string) {
 	if f == nil || f.Source != doc.SourceOCR {
 		return
+	}
+	if stateRead != "" && stateRead != f.Value.State {
+		f.Warnings = append(f.Warnings, fmt.Sprintf("%s: OCR read the state as %q; repaired to %q by its ZIP code and the USPS state codes (check it on the bill)", what, stateRead, f.Value.State))
+		f.Confidence = roundConf(f.Confidence * repairConfidence)
 	}
 	fixed, ok := repairStreet(f.Value.Street)
 	if !ok {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/portdocs/portdocs/extract/doc"
+	"github.com/portdocs/portdocs/extract/layout"
 
 	"github.com/portdocs/portdocs/port"
 )
@@ -33,13 +34,66 @@ func TestRepairStreet(t *testing.T) {
 // is printed truth and is never repaired.
 func TestRepairAddressOCR(t *testing.T) {
 	f := &Field[port.Address]{Value: port.Address{Street: "1600 5 72ND SI", City: "OMAHA", State: "NE", ZIP: "68124"}, Confidence: 0.9, Source: doc.SourceOCR}
-	repairAddressOCR(f, "billing address")
+	repairAddressOCR(f, "", "billing address")
 	if f.Value.Street != "1600 S 72ND ST" || f.Confidence >= 0.9 || len(f.Warnings) != 1 || !strings.Contains(f.Warnings[0], "1600 5 72ND SI") {
 		t.Errorf("OCR field: %+v", f)
 	}
 	text := &Field[port.Address]{Value: port.Address{Street: "1600 5 72ND SI"}, Confidence: 0.9, Source: doc.SourceText}
-	repairAddressOCR(text, "billing address")
+	repairAddressOCR(text, "", "billing address")
 	if text.Value.Street != "1600 5 72ND SI" || len(text.Warnings) != 0 {
 		t.Errorf("a text-layer field was repaired: %+v", text)
+	}
+
+	// A state the block finder repaired: the warning names both readings.
+	st := &Field[port.Address]{Value: port.Address{Street: "12 MAIN ST", City: "RALEIGH", State: "NC", ZIP: "27612"}, Confidence: 0.9, Source: doc.SourceOCR}
+	repairAddressOCR(st, "NG", "billing address")
+	if st.Value.State != "NC" || st.Confidence >= 0.9 || len(st.Warnings) != 1 ||
+		!strings.Contains(st.Warnings[0], `"NG"`) || !strings.Contains(st.Warnings[0], `"NC"`) {
+		t.Errorf("repaired state: %+v", st)
+	}
+}
+
+func TestRepairState(t *testing.T) {
+	for _, c := range []struct{ st, zip, want string }{
+		{"NG", "27612", "NC"},      // G for C
+		{"0H", "43215", ""},        // a digit: not a state code's character
+		{"TN", "37203", ""},        // already a state
+		{"MG", "27612", ""},        // M for N and G for C: one confusion only
+		{"NO", "58102", "ND"},      // ND, NC and MO are one confusion away: the ZIP's area (5) holds only ND
+		{"NO", "27612", "NC"},      // ... and in area 2 only NC
+		{"NO", "63101", "MO"},      // ... and in area 6 only MO
+		{"NO", "10001", ""},        // none of them in area 1
+		{"GT", "06510-3102", "CT"}, // ZIP+4
+		{"FA", "33602", ""},        // no code one confusion away
+		{"NG", "", ""},
+	} {
+		got, ok := repairState(c.st, c.zip)
+		if c.want == "" && (ok || got != c.st) || c.want != "" && (!ok || got != c.want) {
+			t.Errorf("repairState(%q, %q) = %q, %v; want %q", c.st, c.zip, got, ok, c.want)
+		}
+	}
+}
+
+// The block finder repairs a city line's state code on an OCR'd page, never on a text
+// layer (printed truth), and the address field says so.
+func TestBlockStateRepair(t *testing.T) {
+	runs := []placed{{40, 100, 10, "TRIANGLE TUTORING CO"}, {40, 112, 10, "5400 GLENWOOD AVE"}, {40, 124, 10, "RALEIGH, NG 27612"}}
+	for _, ocr := range []bool{true, false} {
+		lay := layout.Build([]doc.Page{placedPage(1, ocr, runs...)})
+		f, _, _ := findFields(lay, nil)
+		if !ocr {
+			if f.BillingAddress != nil {
+				t.Errorf("text layer: a block with a state that is no USPS code: %+v", f.BillingAddress)
+			}
+			continue
+		}
+		if f.BillingAddress == nil {
+			t.Fatal("OCR: no billing address")
+		}
+		a := f.BillingAddress
+		if a.Value.State != "NC" || a.Value.City != "RALEIGH" || a.Value.ZIP != "27612" || a.Confidence >= 0.9 ||
+			len(a.Warnings) != 1 || !strings.Contains(a.Warnings[0], `"NG"`) {
+			t.Errorf("OCR: billing address %+v", a)
+		}
 	}
 }
