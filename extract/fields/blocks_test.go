@@ -8,6 +8,7 @@ import (
 	"github.com/portdocs/portdocs/extract/doc"
 	"github.com/portdocs/portdocs/extract/internal/pagetest"
 	"github.com/portdocs/portdocs/extract/layout"
+	"github.com/portdocs/portdocs/port"
 )
 
 // Tests of the layout mechanisms behind issue 14, item 1: a whole customer block
@@ -244,6 +245,43 @@ func TestBlockEdges(t *testing.T) {
 	pages := []doc.Page{placedPage(1, false, block(60)...), placedPage(2, false, block(60)...)}
 	if names, _, ok := blockNames(layout.Build(pages)); !ok || !reflect.DeepEqual(names, want) {
 		t.Errorf("mailing block repeated on every page: names %q (found %v), want %q", names, ok, want)
+	}
+}
+
+// A mailing block beside a summary box whose wrapped lines ("Payment 10/21 - Thank
+// you") OCR boxes on baselines of their own, between the block's unit line and its
+// city line: the box's segments are no lines of the block, and a dash's speck of a
+// box opens no line that takes the unit's number ("FL 2") away from its line.
+func TestBlockBesideWrappedSummary(t *testing.T) {
+	block := []placed{{40, 100, 10, "ACME TOOL LLC"}, {40, 112, 10, "12 MAIN ST"}, {40, 136, 10, "AUSTIN TX 78701"},
+		{300, 112, 10, "Previous Balance"}, {300, 136, 10, "Monthly Charges"}}
+	want := port.Address{Street: "12 MAIN ST", Street2: "FL 2", City: "AUSTIN", State: "TX", ZIP: "78701"}
+	for _, tc := range []struct {
+		name string
+		runs []placed
+		more []doc.Word // drawn as they are, after the runs
+	}{
+		{"the box's wrapped lines on baselines of their own",
+			[]placed{{40, 124, 10, "FL 2"}, {340, 124, 10, "10/21 Thank"}, {300, 127, 10, "Payment"}, {400, 130, 10, "you"}}, nil},
+		{"a dash's speck between the unit and its number",
+			[]placed{{40, 124, 10, "FL"}, {340, 124, 10, "10/21 Thank"}, {300, 125, 10, "Payment"}, {400, 125.8, 10, "you"}},
+			[]doc.Word{{Text: "-", BBox: doc.BBox{390, 121.3, 392, 122.1}, Confidence: 0.9},
+				{Text: "2", BBox: doc.BBox{52, 116.9, 57, 127.1}, Confidence: 0.9}}},
+	} {
+		for _, ocr := range []bool{false, true} {
+			t.Run(tc.name, func(t *testing.T) {
+				p := placedPage(1, ocr, append(block, tc.runs...)...)
+				p.Words = append(p.Words, tc.more...)
+				lay := layout.Build([]doc.Page{p})
+				b, _ := findAddresses(lay)
+				if b == nil {
+					t.Fatalf("ocr=%v: no billing block in\n%s", ocr, lay.PageString(1))
+				}
+				if b.addr != want || len(b.names) != 1 || b.names[0].Text != "ACME TOOL LLC" {
+					t.Errorf("ocr=%v: address %+v, %d names; want %+v under ACME TOOL LLC\n%s", ocr, b.addr, len(b.names), want, lay.PageString(1))
+				}
+			})
+		}
 	}
 }
 

@@ -87,7 +87,8 @@ func splitStreet(s string) (street, street2 string) {
 }
 
 // unitGlueRe finds a unit designator stuck to its number by a mark OCR made of a gap
-// or a speck ("FL-2", "FL:2", "STE;300"): USPS writes designator, space, number.
+// or a speck ("FL-2", "FL:2", "STE;300"), or with the gap lost ("FL2", "STE300"):
+// USPS writes designator, space, number.
 var unitGlueRe = func() *regexp.Regexp {
 	var names []string
 	for d := range unitDesignators {
@@ -96,12 +97,12 @@ var unitGlueRe = func() *regexp.Regexp {
 		}
 	}
 	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
-	return regexp.MustCompile(`(?i)\b(` + strings.Join(names, "|") + `)[:;\-_,]+\s*([0-9#]|[A-Z]\b)`)
+	return regexp.MustCompile(`(?i)\b(` + strings.Join(names, "|") + `)(?:[:;\-_,]+\s*([0-9#]|[A-Z]\b)|(\d))`)
 }()
 
 // unglueUnit separates a unit designator from its number where OCR joined them with
 // stray punctuation; text without such a unit comes back unchanged.
-func unglueUnit(s string) string { return unitGlueRe.ReplaceAllString(s, "$1 $2") }
+func unglueUnit(s string) string { return unitGlueRe.ReplaceAllString(s, "$1 $2$3") }
 
 func isUnitLine(s string) bool {
 	ts := tokens(s)

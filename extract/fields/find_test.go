@@ -349,6 +349,10 @@ func TestSplitStreet(t *testing.T) {
 		{"12 ELM ST STE:300", "12 ELM ST", "STE 300"}, // OCR specks between unit and number
 		{"12 ELM ST APT-4B", "12 ELM ST", "APT 4B"},   // ...
 		{"7 FLOOR-MART RD", "7 FLOOR-MART RD", ""},    // a word after the dash is not a unit
+		{"12 ELM ST STE300", "12 ELM ST", "STE 300"},  // OCR lost the space
+		{"12 ELM ST APT4B", "12 ELM ST", "APT 4B"},    // ...
+		{"1 UNITED WAY", "1 UNITED WAY", ""},          // a word that starts like a designator
+		{"40 STEWART ST", "40 STEWART ST", ""},        // ...
 	} {
 		s, s2 := splitStreet(unglueUnit(tc.in))
 		if s != tc.street || s2 != tc.street2 {

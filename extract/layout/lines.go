@@ -87,21 +87,49 @@ func groupLines(p doc.Page) []*Line {
 	type band struct {
 		top, bot float64
 		sum, h   float64
+		n        int // words in sum: marks are none
 		words    []doc.Word
 	}
-	var bands []*band
+	mid := func(b *band) float64 { return b.sum / float64(b.n) }
+	// A mark with no letter or digit ("-", "|", a fax's speck) has a box as short as
+	// its ink, no line's height: it would open a band so thin that the words after it
+	// in the same line fall into it, away from their line. Marks join the band of
+	// words they lie in once the words' bands are made; one in none is a band alone.
+	var bands, markBands []*band
+	var marks []doc.Word
 	for _, w := range words {
+		if !doc.HasAlnum(w.Text) {
+			marks = append(marks, w)
+			continue
+		}
 		c, h := center(w), w.BBox[3]-w.BBox[1]
 		if n := len(bands); n > 0 {
 			b := bands[n-1]
-			if c-b.sum/float64(len(b.words)) <= 0.5*math.Min(h, b.h) {
+			if c-mid(b) <= 0.5*math.Min(h, b.h) {
 				b.words = append(b.words, w)
 				b.sum += c
+				b.n++
 				continue
 			}
 		}
-		bands = append(bands, &band{top: w.BBox[1], bot: w.BBox[3], sum: c, h: h, words: []doc.Word{w}})
+		bands = append(bands, &band{top: w.BBox[1], bot: w.BBox[3], sum: c, h: h, n: 1, words: []doc.Word{w}})
 	}
+	for _, w := range marks {
+		c := center(w)
+		var in *band
+		for _, b := range bands {
+			if d := math.Abs(c - mid(b)); d <= 0.5*b.h && (in == nil || d < math.Abs(c-mid(in))) {
+				in = b
+			}
+		}
+		if in == nil {
+			markBands = append(markBands, &band{top: w.BBox[1], bot: w.BBox[3], sum: c, h: w.BBox[3] - w.BBox[1], n: 1, words: []doc.Word{w}})
+			continue
+		}
+		in.words = append(in.words, w) // its middle stays out of the band's mean
+	}
+	bands = append(bands, markBands...)
+	sort.SliceStable(bands, func(i, j int) bool { return mid(bands[i]) < mid(bands[j]) })
 	rows := make([][]doc.Word, len(bands))
 	for i, b := range bands {
 		ws := b.words

@@ -206,7 +206,7 @@ func recognizeWhole(ctx context.Context, c *tessClient, g *image.Gray, dpi float
 // appendOCRWord adds a recognised word with its box in points, unless it is a speck.
 func appendOCRWord(words []doc.Word, b gosseract.BoundingBox, box doc.BBox) []doc.Word {
 	text := strings.TrimSpace(b.Word)
-	if text == "" || (b.Confidence < 30 && !hasAlnum(text)) {
+	if text == "" || (b.Confidence < 30 && !doc.HasAlnum(text)) {
 		return words // speckles read as "|", "—" and the like
 	}
 	return append(words, doc.Word{
@@ -223,7 +223,7 @@ func readingQuality(boxes []gosseract.BoundingBox) float64 {
 	var sum, n float64
 	for _, b := range boxes {
 		w := strings.TrimSpace(b.Word)
-		if !hasAlnum(w) {
+		if !doc.HasAlnum(w) {
 			continue
 		}
 		l := float64(len([]rune(w)))
@@ -238,16 +238,7 @@ func readingQuality(boxes []gosseract.BoundingBox) float64 {
 
 func anyAlnum(boxes []gosseract.BoundingBox) bool {
 	for _, b := range boxes {
-		if hasAlnum(b.Word) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasAlnum(s string) bool {
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if doc.HasAlnum(b.Word) {
 			return true
 		}
 	}
