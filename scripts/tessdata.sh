@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds extract/tessdata/Latin.traineddata, the OCR model portdocs bundles.
+# Builds extract/ocr/tessdata/Latin.traineddata, the OCR model portdocs bundles.
 #
 # Why: Tesseract's script model "Latin" (Debian: tesseract-ocr-script-latn) reads every
 # Latin letter (É, Ñ, Ö, which "eng" lacks), but its word dictionary holds 8.6 million
@@ -18,7 +18,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-out=extract/tessdata/Latin.traineddata
+out=extract/ocr/tessdata/Latin.traineddata
 src=${TESSDATA_SOURCE:-/usr/share/tesseract-ocr/5/tessdata}
 
 need=()

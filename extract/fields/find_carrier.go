@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/portdocs/portdocs/extract/doc"
 	"github.com/portdocs/portdocs/extract/layout"
 
 	"github.com/portdocs/portdocs/port"
@@ -80,7 +81,8 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 					continue
 				}
 				end := i + len(cn.lower)
-				if end < len(low) && isAlnum(low[end]) && !(low[end] == 's' && strings.HasSuffix(cn.lower, "'")) {
+				if end < len(low) && isAlnum(low[end]) && !(low[end] == 's' && strings.HasSuffix(cn.lower, "'")) &&
+					!logoMark(lay, s, cn, end, medSize) {
 					continue
 				}
 				if score, ok := weighCarrier(lay, s, i, end, cn, medSize); ok {
@@ -212,4 +214,19 @@ func medianSize(lay *layout.Layout) float64 {
 	}
 	sort.Float64s(sizes)
 	return sizes[len(sizes)/2]
+}
+
+// logoMark says whether the one letter OCR read right after a carrier's name is the
+// logo's mark (Verizon's check mark read as "y"): on an OCR'd page, a name of five or
+// more letters in logo type (half again the body text's size) followed by a single
+// letter and then a word's end. The value stays the name as printed, without it.
+func logoMark(lay *layout.Layout, s *layout.Seg, cn carrierName, end int, medSize float64) bool {
+	low := s.Lower
+	if lay.Source(s.Page) != doc.SourceOCR || len(cn.lower) < 5 || s.Size < 1.5*medSize {
+		return false
+	}
+	if end >= len(low) || low[end] < 'a' || low[end] > 'z' {
+		return false
+	}
+	return end+1 == len(low) || !isAlnum(low[end+1])
 }

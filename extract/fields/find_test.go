@@ -238,6 +238,34 @@ func TestFindCarrier(t *testing.T) {
 	}
 }
 
+// A logo's mark OCR reads as one letter glued to the name ("Verizony", the check
+// mark) still names the carrier on an OCR'd page, when the name is in logo type; the
+// text layer is printed truth, and body text does not qualify.
+func TestFindCarrierLogoMark(t *testing.T) {
+	ocr := pagetest.Opts{Conf: 0.9, Jitter: true}
+	for _, tc := range []struct {
+		name string
+		o    pagetest.Opts
+		page string
+		want any
+	}{
+		{"OCR logo", ocr, "!Verizony\nAccount Number: 1234 5678\nThank you for choosing us", "Verizon"},
+		{"text layer", pagetest.Opts{}, "!Verizony\nAccount Number: 1234 5678\nThank you for choosing us", nil},
+		{"OCR body text", ocr, "Statement\nVerizony\nAccount Number: 1234 5678", nil},
+		{"two letters", ocr, "!Verizonyy\nAccount Number: 1234 5678", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := findCarrier(layoutOf(tc.o, tc.page))
+			if got := strVal(f); got != tc.want {
+				t.Errorf("carrier = %v, want %v", got, tc.want)
+			}
+			if f != nil {
+				checkEvidence(t, f)
+			}
+		})
+	}
+}
+
 func TestFindAddresses(t *testing.T) {
 	type want struct {
 		billing  *port.Address

@@ -36,12 +36,12 @@ type Seg struct {
 	BBox   doc.BBox
 	Size   float64 // median word height (font size when known)
 	Conf   float64 // lowest word confidence
-	// running: repeated at this place on another page, a running header or footer
+	// Running: repeated at this place on another page, a running header or footer
 	// (see running.go).
 	Running bool
 }
 
-// layout is one document's lines and segments in reading order.
+// Layout is one document's lines and segments in reading order.
 type Layout struct {
 	Pages []doc.Page
 	Lines [][]*Line // by page index
@@ -55,7 +55,7 @@ func WordSize(w doc.Word) float64 {
 	return math.Max(w.BBox[3]-w.BBox[1], 1)
 }
 
-// buildLayout groups each page's words into lines and segments.
+// Build groups each page's words into lines and segments.
 func Build(pages []doc.Page) *Layout {
 	lay := &Layout{Pages: pages, Lines: make([][]*Line, len(pages))}
 	for pi, p := range pages {
@@ -158,7 +158,7 @@ func groupLines(p doc.Page) []*Line {
 	return lines
 }
 
-// segmentGap: a gap wider than this many font sizes splits a line into segments.
+// SegmentGap: a gap wider than this many font sizes splits a line into segments.
 // Word spaces are 0.25-0.6 em even in justified text; columns and tab stops are wider.
 const SegmentGap = 1.2
 
@@ -193,7 +193,7 @@ func UnionBox(a, b doc.BBox) doc.BBox {
 	return doc.BBox{math.Min(a[0], b[0]), math.Min(a[1], b[1]), math.Max(a[2], b[2]), math.Max(a[3], b[3])}
 }
 
-// span returns the box and lowest confidence of the words covering text[start:end].
+// Span returns the box and lowest confidence of the words covering text[start:end].
 func (s *Seg) Span(start, end int) (doc.BBox, float64) {
 	var box doc.BBox
 	conf := 1.0
@@ -218,7 +218,7 @@ func (s *Seg) Span(start, end int) (doc.BBox, float64) {
 	return box, conf
 }
 
-// right returns the next segment to the right on the same line, if any.
+// Right returns the next segment to the right on the same line, if any.
 func (s *Seg) Right() *Seg {
 	for i, o := range s.Line.Segs {
 		if o == s && i+1 < len(s.Line.Segs) {
@@ -228,7 +228,7 @@ func (s *Seg) Right() *Seg {
 	return nil
 }
 
-// left returns the segment to the left on the same line, if any.
+// Left returns the segment to the left on the same line, if any.
 func (s *Seg) Left() *Seg {
 	for i, o := range s.Line.Segs {
 		if o == s && i > 0 {
@@ -238,7 +238,7 @@ func (s *Seg) Left() *Seg {
 	return nil
 }
 
-// below returns the first segment under s that starts near s's left edge (or overlaps
+// Below returns the first segment under s that starts near s's left edge (or overlaps
 // it horizontally when loose), no more than a blank line's height lower.
 func (lay *Layout) Below(s *Seg, loose bool) *Seg {
 	lines := lay.Lines[s.Page-1]
@@ -261,7 +261,7 @@ func (lay *Layout) Below(s *Seg, loose bool) *Seg {
 	return nil
 }
 
-// above is the mirror of below for left-aligned blocks.
+// Above is the mirror of below for left-aligned blocks.
 func (lay *Layout) Above(s *Seg) *Seg {
 	lines := lay.Lines[s.Page-1]
 	for li := s.Line.Index - 1; li >= 0 && li >= s.Line.Index-5; li-- {
@@ -278,7 +278,7 @@ func (lay *Layout) Above(s *Seg) *Seg {
 	return nil
 }
 
-// pageString is a page's text, one line per line and segments apart by a tab; for
+// PageString is a page's text, one line per line and segments apart by a tab; for
 // tests and debugging (never logged: it is the customer's document).
 func (lay *Layout) PageString(page int) string {
 	var b strings.Builder

@@ -15,7 +15,7 @@ import (
 // block the carrier's remittance address.
 
 const (
-	// runningTop and runningBottom are the parts of the page a running header or
+	// RunningTop and runningBottom are the parts of the page a running header or
 	// footer is printed in (fractions of the page height).
 	RunningTop    = 0.2
 	RunningBottom = 0.15

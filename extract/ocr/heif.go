@@ -37,7 +37,7 @@ var heifBrands = map[string]bool{
 	"mif1": true, "msf1": true, "avif": true, "avis": true,
 }
 
-// isHEIF reports an ISO base media file whose ftyp box names a HEIF brand.
+// IsHEIF reports an ISO base media file whose ftyp box names a HEIF brand.
 func IsHEIF(data []byte) bool {
 	if len(data) < 16 || string(data[4:8]) != "ftyp" {
 		return false

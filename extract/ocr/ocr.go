@@ -35,11 +35,11 @@ import (
 	"golang.org/x/sync/semaphore"
 )
 
-// OCROptions configure the OCR engine. Zero values take the defaults in brackets.
+// Options configure the OCR engine. Zero values take the defaults in brackets.
 type Options struct {
 	Workers        int           // pages OCR'd at once [runtime.NumCPU()]
 	QueueLen       int           // pages admitted beyond the workers before ErrOCRBusy [4×Workers]
-	Languages      []string      // Tesseract models [the bundled Latin model; see NewOCR]
+	Languages      []string      // Tesseract models [the bundled Latin model; see New]
 	TessdataPrefix string        // directory holding the *.traineddata files [Tesseract's own]
 	DPI            float64       // resolution PDF pages are rendered at [300]
 	MaxPages       int           // pages per document [50]
@@ -116,7 +116,7 @@ type Engine struct {
 	model    string // where the model came from: "bundled" or "system"
 }
 
-// NewOCR starts the OCR engine: it initialises one Tesseract client now, so a missing
+// New starts the OCR engine: it initialises one Tesseract client now, so a missing
 // library or language model shows at start-up as ErrOCRUnavailable, and the others on
 // first use.
 //
@@ -161,7 +161,7 @@ func (o *Engine) startDefault() (*tessClient, error) {
 	return c, err
 }
 
-// newOCR makes an engine with no client yet (NewOCR starts the first; tests use it bare
+// newOCR makes an engine with no client yet (New starts the first; tests use it bare
 // with a fake recogniser).
 func newOCR(opts Options) *Engine {
 	opts = opts.withDefaults()

@@ -30,7 +30,7 @@ func testOCR(t testing.TB) *Engine {
 		sharedOCR, sharedOCRErr = New(Options{Workers: 2, QueueLen: 16})
 	})
 	if sharedOCRErr != nil {
-		t.Fatalf("NewOCR: %v", sharedOCRErr)
+		t.Fatalf("New: %v", sharedOCRErr)
 	}
 	return sharedOCR
 }

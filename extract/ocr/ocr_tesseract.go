@@ -40,7 +40,7 @@ func newTessClient(langs []string, prefix string, psm int) (*tessClient, error) 
 		_ = c.SetTessdataPrefix(prefix)
 	}
 	// Variables are re-applied after Init, so they survive it (SetPageSegMode before
-	// Init would not). See OCROptions.PageSegMode for the choice of mode.
+	// Init would not). See Options.PageSegMode for the choice of mode.
 	_ = c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(psm))
 	_ = c.SetVariable(gosseract.DEBUG_FILE, "/dev/null")
 	if err := c.SetImageFromBytes(blankPGM); err != nil {

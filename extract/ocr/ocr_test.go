@@ -264,7 +264,7 @@ func TestOCRClientsReused(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if n := inits.Load(); n > 1 { // NewOCR made the first before the hook was set
+	if n := inits.Load(); n > 1 { // New made the first before the hook was set
 		t.Errorf("%d more clients started for 6 requests; want at most 1 more (2 workers)", n)
 	}
 	if got := len(o.all); got > 2 {

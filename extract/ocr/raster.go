@@ -68,7 +68,7 @@ func pdfInfo(ctx context.Context, path string, first, last int) (int, map[int]pd
 	return count, sizes, nil
 }
 
-// maxRenderPixels caps a rendered PDF page below OCROptions.MaxPagePixels (which also
+// maxRenderPixels caps a rendered PDF page below Options.MaxPagePixels (which also
 // bounds uploaded photos): 11×17 in and A3 still render at 300 dpi, a bigger page at
 // less. Recognition costs memory by the pixel, and a bill is not a poster.
 const maxRenderPixels = 20_000_000

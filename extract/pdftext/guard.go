@@ -77,7 +77,7 @@ func (r *budgetReader) ReadAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
-// guard runs f and turns a panic from the PDF library (or from a budget check) into an
+// Guard runs f and turns a panic from the PDF library (or from a budget check) into an
 // error saying what was being read. Stack overflows cannot be recovered in Go, which is
 // why checkObjectStreams and the depth limits in this package exist.
 func Guard(what string, f func() error) (err error) {

@@ -130,14 +130,14 @@ func normRotate(r int64) int {
 	return 0
 }
 
-// pdfDoc is an opened PDF and its pages.
+// Doc is an opened PDF and its pages.
 type Doc struct {
 	br    *budgetReader
 	r     *pdf.Reader
 	Pages []pdfPage
 }
 
-// openPDF parses the file's structure and page tree.
+// Open parses the file's structure and page tree.
 func Open(ctx context.Context, data []byte, maxPages int, deadline time.Time) (*Doc, error) {
 	if err := checkXrefSections(data); err != nil {
 		return nil, err
@@ -199,7 +199,7 @@ func classifyOpenError(err error) error {
 	return fmt.Errorf("%s: %w", strings.TrimPrefix(msg, "reading the PDF structure: "), doc.ErrCorrupt)
 }
 
-// pageWords reads page i (0-based) into a Page with Words. A page whose content cannot
+// PageWords reads page i (0-based) into a Page with Words. A page whose content cannot
 // be read comes back with no words and an error saying why; the caller decides whether
 // that page goes to OCR.
 func (d *Doc) PageWords(i int) (doc.Page, error) {

@@ -88,7 +88,7 @@ func newPageText(br *budgetReader, p pdfPage) *pdfPageText {
 	return pt
 }
 
-// errContentTooLarge is a page whose drawing instructions decode to more than
+// ErrContentTooLarge is a page whose drawing instructions decode to more than
 // maxContentBytes: a dense text page is about 100 KB, so such a page is a decompression
 // bomb, and rendering it for OCR would only feed the bomb to poppler.
 var ErrContentTooLarge = fmt.Errorf("its drawing instructions decode to more than %d MB", maxContentBytes>>20)

@@ -2,7 +2,7 @@ package pdftext
 
 import "bytes"
 
-// preparePDF trims the file to its PDF bytes and gives a 2.0 header the 1.7 one the
+// Prepare trims the file to its PDF bytes and gives a 2.0 header the 1.7 one the
 // library knows (2.0 files are read the same way).
 func Prepare(data []byte) []byte {
 	data = trimToPDF(data)

@@ -6,7 +6,7 @@ import (
 	"unicode"
 )
 
-// TextLayerUsable reports whether a page's text layer holds real text; false when it is
+// Usable reports whether a page's text layer holds real text; false when it is
 // empty, too thin to be the page's content (a scanner's header line over an image), or
 // garbage. Garbage comes from fonts without a Unicode map: the PDF shows glyphs, but
 // the "text" behind them is private-use code points, control characters, U+FFFD, or

@@ -31,7 +31,7 @@ func shift(s string, by rune) string {
 	}, s)
 }
 
-func TestTextLayerUsable(t *testing.T) {
+func TestUsable(t *testing.T) {
 	const bill = `Northwind Wireless Account Number 8123 4567 0199 Statement Date October 3, 2026
 		HARBOR LIGHT BAKERY LLC ATTN MARGARET O'NEIL 742 EVERGREEN TER STE 12 SPRINGFIELD IL 62704-1234
 		Summary for 217-555-0142 and 217-555-0199 Previous balance 123.45 Payments received -123.45
@@ -81,7 +81,7 @@ func TestTextLayerUsable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := pageOf(tc.text)
 			if got := Usable(p); got != tc.want {
-				t.Errorf("TextLayerUsable = %v, want %v (score %+v)", got, tc.want, textLayerScore(p))
+				t.Errorf("Usable = %v, want %v (score %+v)", got, tc.want, textLayerScore(p))
 			}
 		})
 	}

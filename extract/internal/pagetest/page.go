@@ -7,14 +7,14 @@ import (
 	"github.com/portdocs/portdocs/extract/doc"
 )
 
-// pageOpts shape a synthetic page: how OCR-like its words are.
+// Opts shape a synthetic page: how OCR-like its words are.
 type Opts struct {
 	Conf   float64 // word confidence; 0 = 1 (text layer)
 	Jitter bool    // uneven baselines and no font size, as OCR gives
 	Size   float64 // font size; 0 = 10
 }
 
-// textPage lays text out as Words the way a renderer would: one line per text line,
+// Page lays text out as Words the way a renderer would: one line per text line,
 // words at their character positions in a 10 pt font whose glyphs are half an em
 // wide, leading spaces indenting, a tab moving to the next 300 pt tab stop (at least 60 pt further right). Lines
 // starting with "!" are drawn at twice the size (a logo or heading).

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// pdfBuilder writes small PDFs by hand for tests: valid ones and every kind of broken
+// Builder writes small PDFs by hand for tests: valid ones and every kind of broken
 // one, with a correct cross-reference table unless a test breaks it on purpose.
 type Builder struct {
 	Objs []string // object n+1's body ("<< ... >>" or "<< ... >>\nstream\n...\nendstream")
@@ -39,7 +39,7 @@ func FlateObj(dict string, data []byte) string {
 	return StreamObj(dict+" /Filter /FlateDecode", z.Bytes())
 }
 
-// bytes writes the file; trailer is added to the trailer dictionary (with /Root 1 0 R
+// Bytes writes the file; trailer is added to the trailer dictionary (with /Root 1 0 R
 // unless it names its own root). prevSelf makes the trailer's /Prev point at its own
 // xref table: a cycle.
 func (b *Builder) Bytes(trailer string, prevSelf bool) []byte {
@@ -65,7 +65,7 @@ func (b *Builder) Bytes(trailer string, prevSelf bool) []byte {
 	return out.Bytes()
 }
 
-// textPDF makes a PDF whose pages draw the given lines in Helvetica (a standard font
+// TextPDF makes a PDF whose pages draw the given lines in Helvetica (a standard font
 // without /Widths, as gofpdf writes it), rotated by rotate degrees with /Rotate and
 // counter-rotated in the content so the text reads upright, as producers do for
 // landscape pages.
@@ -107,7 +107,7 @@ func pdfEscape(s string) string {
 	return r.Replace(s)
 }
 
-// xrefStreamPDF writes objs with a cross-reference stream instead of a table. Objects
+// XrefStreamPDF writes objs with a cross-reference stream instead of a table. Objects
 // listed in inStream are not written; their entries say they lie in object stream
 // streamObj at the given index (type 2), whatever that stream holds.
 func XrefStreamPDF(objs []string, inStream map[int]int, streamObjNum int) []byte {
@@ -142,7 +142,7 @@ func XrefStreamPDF(objs []string, inStream map[int]int, streamObjNum int) []byte
 	return out.Bytes()
 }
 
-// fuzzSeeds are small PDFs that reach every part of the reader: text with a standard
+// Seeds are small PDFs that reach every part of the reader: text with a standard
 // font, rotation, forms, broken cross-references.
 func Seeds() map[string][]byte {
 	seeds := map[string][]byte{

@@ -5,7 +5,7 @@ import (
 	"github.com/portdocs/portdocs/extract/layout"
 )
 
-// findAll reads every field, the customer's numbers and the accounts they are listed
+// Find reads every field, the customer's numbers and the accounts they are listed
 // under from a bill's pages.
 func Find(pages []doc.Page) (f Fields, phones []PhoneNumber, accounts []Account, warnings []string) {
 	lay := layout.Build(pages)
