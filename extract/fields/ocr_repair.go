@@ -146,6 +146,13 @@ func repairAddressOCR(f *Field[port.Address], stateRead, what string) {
 		f.Warnings = append(f.Warnings, fmt.Sprintf("%s: OCR read the state as %q; repaired to %q by its ZIP code and the USPS state codes (check it on the bill)", what, stateRead, f.Value.State))
 		f.Confidence = roundConf(f.Confidence * repairConfidence)
 	}
+	if f.Value.Street2 == "" {
+		if street, unit, ok := repairUnit(f.Value.Street); ok {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: OCR read the street as %q; read as %q and unit %q by USPS address grammar (check it on the bill)", what, f.Value.Street, street, unit))
+			f.Value.Street, f.Value.Street2 = street, unit
+			f.Confidence = roundConf(f.Confidence * repairConfidence)
+		}
+	}
 	fixed, ok := repairStreet(f.Value.Street)
 	if !ok {
 		return
@@ -153,4 +160,27 @@ func repairAddressOCR(f *Field[port.Address], stateRead, what string) {
 	f.Warnings = append(f.Warnings, fmt.Sprintf("%s: OCR read the street as %q; repaired to %q by USPS address grammar (check it on the bill)", what, f.Value.Street, fixed))
 	f.Value.Street = fixed
 	f.Confidence = roundConf(f.Confidence * repairConfidence)
+}
+
+// repairUnit reads the unit OCR left in a street line because its designator has a
+// lowercase l read as a capital I, the two being one glyph in most sans-serif faces
+// ("410 Bloomfield Ave FI 2": "Fl 2", "BIdg 4": "Bldg 4"). The last two words must be
+// that word and a unit number, after a street of three or more words ending in a
+// suffix; the word becomes a designator only with its I's after the first letter as
+// l's. It returns the street, the unit and true, or false when nothing was repaired.
+func repairUnit(street string) (string, string, bool) {
+	ws := strings.Fields(street)
+	n := len(ws)
+	if n < 5 || !startsWithDigit(ws[0]) || !startsWithDigit(ws[n-1]) || !isSuffix(strings.ToUpper(strings.Trim(ws[n-3], ".,"))) {
+		return street, "", false
+	}
+	w := ws[n-2]
+	if len(w) < 2 || unitDesignators[unitWord(w)] || !strings.Contains(w[1:], "I") {
+		return street, "", false
+	}
+	fixed := w[:1] + strings.ReplaceAll(w[1:], "I", "l")
+	if !unitDesignators[unitWord(fixed)] {
+		return street, "", false
+	}
+	return strings.Join(ws[:n-2], " "), fixed + " " + ws[n-1], true
 }

@@ -53,6 +53,33 @@ func TestRepairAddressOCR(t *testing.T) {
 	}
 }
 
+func TestRepairUnit(t *testing.T) {
+	for _, c := range []struct{ in, street, unit string }{
+		{"410 Bloomfield Ave FI 2", "410 Bloomfield Ave", "Fl 2"},
+		{"88 Harbor View Rd BIdg 4", "88 Harbor View Rd", "Bldg 4"},
+		{"410 Bloomfield Ave Fl 2", "", ""},  // already a designator: splitStreet's job
+		{"410 Bloomfield Ave IX 2", "", ""},  // no designator either way
+		{"12 Route FI 2", "", ""},            // "Route" is no suffix here
+		{"410 Bloomfield Ave FI B", "", ""},  // no unit number
+		{"Bloomfield Ave FI 2 West", "", ""}, // no house number
+	} {
+		street, unit, ok := repairUnit(c.in)
+		if ok != (c.street != "") || ok && (street != c.street || unit != c.unit) {
+			t.Errorf("repairUnit(%q) = %q, %q, %v; want %q, %q", c.in, street, unit, ok, c.street, c.unit)
+		}
+	}
+	f := &Field[port.Address]{Value: port.Address{Street: "410 Bloomfield Ave FI 2", City: "Montclair", State: "NJ", ZIP: "07042"}, Confidence: 0.8, Source: doc.SourceOCR}
+	repairAddressOCR(f, "", "service address")
+	if f.Value.Street != "410 Bloomfield Ave" || f.Value.Street2 != "Fl 2" || f.Confidence >= 0.8 || len(f.Warnings) != 1 {
+		t.Errorf("OCR field: %+v", f)
+	}
+	text := &Field[port.Address]{Value: port.Address{Street: "410 Bloomfield Ave FI 2"}, Confidence: 0.9, Source: doc.SourceText}
+	repairAddressOCR(text, "", "service address")
+	if text.Value.Street2 != "" || len(text.Warnings) != 0 {
+		t.Errorf("a text-layer field was repaired: %+v", text)
+	}
+}
+
 func TestRepairState(t *testing.T) {
 	for _, c := range []struct{ st, zip, want string }{
 		{"NG", "27612", "NC"},      // G for C
