@@ -71,7 +71,7 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 	medSize := medianSize(lay)
 	var hits []carrierHit
 	for _, s := range lay.Segs {
-		low := layout.ASCIILower(s.Text)
+		low := s.Lower
 		for i := 0; i < len(low); i++ {
 			if i > 0 && isAlnum(low[i-1]) || i+2 > len(low) {
 				continue

@@ -18,6 +18,7 @@ import (
 // value box right of its label) and at the segment below another (a value under its
 // label; the next line of an address block).
 
+// Line is the words of one page that share a baseline, split into segments.
 type Line struct {
 	page  int // 1-based
 	Index int // in its page
@@ -26,6 +27,7 @@ type Line struct {
 	Segs  []*Seg
 }
 
+// Seg is a segment: a run of one line's words with no column gap in it.
 type Seg struct {
 	Page   int
 	Line   *Line
@@ -48,6 +50,7 @@ type Layout struct {
 	Segs  []*Seg
 }
 
+// WordSize is a word's font size, or its box's height when the size is unknown (OCR).
 func WordSize(w doc.Word) float64 {
 	if w.FontSize > 0 {
 		return w.FontSize
@@ -189,6 +192,7 @@ func newSegment(page int, l *Line, ws []doc.Word) *Seg {
 	return s
 }
 
+// UnionBox is the smallest box holding a and b.
 func UnionBox(a, b doc.BBox) doc.BBox {
 	return doc.BBox{math.Min(a[0], b[0]), math.Min(a[1], b[1]), math.Max(a[2], b[2]), math.Max(a[3], b[3])}
 }
@@ -294,6 +298,7 @@ func (lay *Layout) PageString(page int) string {
 	return b.String()
 }
 
+// ASCIILower lowers ASCII letters only, so byte offsets in s stay valid in the result.
 func ASCIILower(s string) string {
 	b := []byte(s)
 	for i, c := range b {

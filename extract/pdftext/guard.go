@@ -45,6 +45,7 @@ func (budgetError) RuntimeError()   {}
 
 var _ runtime.Error = budgetError{}
 
+// ErrBudget is a read that ran past the deadline or the read budget.
 var ErrBudget = errors.New("the PDF takes too long or too much work to read (cyclic or oversized objects?)")
 
 func (r *budgetReader) check() {

@@ -18,6 +18,7 @@ type Info struct {
 
 const maxXMPBytes = 1 << 20
 
+// Info reads the document information dictionary, the XMP packet and the file ID.
 func (d *Doc) Info() Info {
 	t := d.r.Trailer()
 	in := t.Key("Info")

@@ -15,11 +15,13 @@ type Builder struct {
 	Objs []string // object n+1's body ("<< ... >>" or "<< ... >>\nstream\n...\nendstream")
 }
 
+// Add appends an object and returns its number.
 func (b *Builder) Add(body string) int {
 	b.Objs = append(b.Objs, body)
 	return len(b.Objs)
 }
 
+// Set makes body object n, padding with null objects up to it.
 func (b *Builder) Set(n int, body string) {
 	for len(b.Objs) < n {
 		b.Objs = append(b.Objs, "null")
@@ -27,10 +29,12 @@ func (b *Builder) Set(n int, body string) {
 	b.Objs[n-1] = body
 }
 
+// StreamObj is a stream object with dict's entries and a /Length that fits data.
 func StreamObj(dict string, data []byte) string {
 	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
 }
 
+// FlateObj is StreamObj with data deflated and /Filter /FlateDecode.
 func FlateObj(dict string, data []byte) string {
 	var z bytes.Buffer
 	w := zlib.NewWriter(&z)
