@@ -95,10 +95,7 @@ type fileKind int
 const (
 	kindUnknown fileKind = iota
 	kindPDF
-	kindPNG
-	kindJPEG
-	kindTIFF
-	kindHEIF
+	kindImage // PNG, JPEG, TIFF, HEIC or AVIF: ocr reads it
 )
 
 // sniff decides the type from the first bytes, never from a name.
@@ -106,14 +103,8 @@ func sniff(data []byte) fileKind {
 	switch {
 	case bytes.HasPrefix(data, []byte("%PDF-")):
 		return kindPDF
-	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
-		return kindPNG
-	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
-		return kindJPEG
-	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
-		return kindTIFF
-	case ocr.IsHEIF(data):
-		return kindHEIF
+	case ocr.IsImage(data):
+		return kindImage
 	}
 	// Some producers put a few bytes before the header; readers accept up to 1 KB.
 	head := data
@@ -163,7 +154,7 @@ func (e *Extractor) readPages(ctx context.Context, data []byte) (pages []doc.Pag
 	switch sniff(data) {
 	case kindPDF:
 		pages, method, warnings, err = e.readPDF(ctx, data)
-	case kindPNG, kindJPEG, kindTIFF, kindHEIF:
+	case kindImage:
 		ocr, oerr := e.OCR()
 		if oerr != nil {
 			if errors.Is(oerr, doc.ErrOCRUnavailable) {

@@ -19,10 +19,11 @@ func TestSniff(t *testing.T) {
 	}{
 		{"pdf", "%PDF-1.7\n", kindPDF},
 		{"pdf after junk", "\xef\xbb\xbf%PDF-1.4\n", kindPDF},
-		{"png", "\x89PNG\r\n\x1a\nxxxx", kindPNG},
-		{"jpeg", "\xff\xd8\xff\xe0xxxx", kindJPEG},
-		{"tiff little-endian", "II*\x00xxxx", kindTIFF},
-		{"tiff big-endian", "MM\x00*xxxx", kindTIFF},
+		{"png", "\x89PNG\r\n\x1a\nxxxx", kindImage},
+		{"jpeg", "\xff\xd8\xff\xe0xxxx", kindImage},
+		{"tiff little-endian", "II*\x00xxxx", kindImage},
+		{"tiff big-endian", "MM\x00*xxxx", kindImage},
+		{"heic", "\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", kindImage},
 		{"text", "hello", kindUnknown},
 		{"zip named .pdf", "PK\x03\x04", kindUnknown},
 	} {

@@ -25,6 +25,10 @@ import (
 
 var cityLineRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z]{2})\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
 
+// cityLineOCRRe is cityLineRe with a digit admitted for one of the state code's
+// letters ("COLUMBUS, 0H 43215"), for OCR pages only, where repairState decides.
+var cityLineOCRRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z][0-9]|[0-9][A-Z])\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
+
 var states = func() map[string]bool {
 	m := map[string]bool{}
 	for _, s := range strings.Fields(`AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV
@@ -178,8 +182,12 @@ func findBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 			text = text[m[1]:]
 		}
 		m := cityLineRe.FindStringSubmatch(text)
+		ocr := lay.Source(s.Page) == doc.SourceOCR
+		if m == nil && ocr {
+			m = cityLineOCRRe.FindStringSubmatch(text)
+		}
 		stateRead := ""
-		if m != nil && !states[m[2]] && lay.Source(s.Page) == doc.SourceOCR {
+		if m != nil && !states[m[2]] && ocr {
 			// "RALEIGH, NG 27612": a state code OCR misread, when its ZIP tells which.
 			if st, ok := repairState(m[2], m[3]); ok {
 				stateRead, m[2] = m[2], st

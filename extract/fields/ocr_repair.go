@@ -91,13 +91,14 @@ func repairStreet(street string) (string, bool) {
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 
-// stateConfusions are the capitals OCR mistakes for one another in a state code (a
+// stateConfusions are the characters OCR mistakes for a state code's capitals (a
 // fax's blur closes C into G and O, opens O into C; strokes lost or gained turn N into
-// M or H, E into F, U into V).
+// M or H, E into F, U into V; the digits are the capitals' look-alikes, O read 0).
 var stateConfusions = map[rune][]rune{
 	'C': {'G', 'O'}, 'G': {'C', 'O'}, 'O': {'C', 'D', 'Q'}, 'D': {'O'}, 'Q': {'O'},
 	'I': {'L', 'T'}, 'L': {'I'}, 'T': {'I'}, 'M': {'N'}, 'N': {'M', 'H'}, 'H': {'N'},
 	'U': {'V'}, 'V': {'U', 'Y'}, 'Y': {'V'}, 'E': {'F'}, 'F': {'E'},
+	'0': {'O', 'D'}, '1': {'I', 'L'}, '5': {'S'}, '8': {'B'}, '6': {'G'}, '2': {'Z'}, '4': {'A'}, '7': {'T'},
 }
 
 // zipAreas are the USPS national areas: the states (and territories and military

@@ -83,7 +83,11 @@ func TestRepairUnit(t *testing.T) {
 func TestRepairState(t *testing.T) {
 	for _, c := range []struct{ st, zip, want string }{
 		{"NG", "27612", "NC"},      // G for C
-		{"0H", "43215", ""},        // a digit: not a state code's character
+		{"0H", "43215", "OH"},      // a digit for a letter
+		{"0H", "27612", ""},        // ... OH is not in area 2
+		{"M0", "63101", "MO"},      // O read 0; MD is in area 2
+		{"1L", "60601", "IL"},      // 1 for I
+		{"5C", "29201", "SC"},      // 5 for S
 		{"TN", "37203", ""},        // already a state
 		{"MG", "27612", ""},        // M for N and G for C: one confusion only
 		{"NO", "58102", "ND"},      // ND, NC and MO are one confusion away: the ZIP's area (5) holds only ND
@@ -102,25 +106,31 @@ func TestRepairState(t *testing.T) {
 }
 
 // The block finder repairs a city line's state code on an OCR'd page, never on a text
-// layer (printed truth), and the address field says so.
+// layer (printed truth), and the address field says so: a capital read for another
+// (NG) or a digit read for a capital (0H).
 func TestBlockStateRepair(t *testing.T) {
-	runs := []placed{{40, 100, 10, "TRIANGLE TUTORING CO"}, {40, 112, 10, "5400 GLENWOOD AVE"}, {40, 124, 10, "RALEIGH, NG 27612"}}
-	for _, ocr := range []bool{true, false} {
-		lay := layout.Build([]doc.Page{placedPage(1, ocr, runs...)})
-		f, _, _ := findFields(lay, nil)
-		if !ocr {
-			if f.BillingAddress != nil {
-				t.Errorf("text layer: a block with a state that is no USPS code: %+v", f.BillingAddress)
+	for _, c := range []struct{ street, city, read, state, zip string }{
+		{"5400 GLENWOOD AVE", "RALEIGH", "NG", "NC", "27612"},
+		{"88 E BROAD ST", "COLUMBUS", "0H", "OH", "43215"},
+	} {
+		runs := []placed{{40, 100, 10, "TRIANGLE TUTORING CO"}, {40, 112, 10, c.street}, {40, 124, 10, c.city + ", " + c.read + " " + c.zip}}
+		for _, ocr := range []bool{true, false} {
+			lay := layout.Build([]doc.Page{placedPage(1, ocr, runs...)})
+			f, _, _ := findFields(lay, nil)
+			if !ocr {
+				if f.BillingAddress != nil {
+					t.Errorf("text layer: a block with a state that is no USPS code: %+v", f.BillingAddress)
+				}
+				continue
 			}
-			continue
-		}
-		if f.BillingAddress == nil {
-			t.Fatal("OCR: no billing address")
-		}
-		a := f.BillingAddress
-		if a.Value.State != "NC" || a.Value.City != "RALEIGH" || a.Value.ZIP != "27612" || a.Confidence >= 0.9 ||
-			len(a.Warnings) != 1 || !strings.Contains(a.Warnings[0], `"NG"`) {
-			t.Errorf("OCR: billing address %+v", a)
+			if f.BillingAddress == nil {
+				t.Fatalf("OCR %s: no billing address", c.read)
+			}
+			a := f.BillingAddress
+			if a.Value.State != c.state || a.Value.City != c.city || a.Value.ZIP != c.zip || a.Value.Street != c.street || a.Confidence >= 0.9 ||
+				len(a.Warnings) != 1 || !strings.Contains(a.Warnings[0], `"`+c.read+`"`) {
+				t.Errorf("OCR: billing address %+v", a)
+			}
 		}
 	}
 }

@@ -24,6 +24,10 @@ const (
 	imgTIFF
 )
 
+// IsImage reports an image file OCR reads (PNG, JPEG, TIFF, or a HEIC or AVIF photo),
+// by its magic bytes.
+func IsImage(data []byte) bool { return sniffImage(data) != imgUnknown || IsHEIF(data) }
+
 func sniffImage(data []byte) imgKind {
 	switch {
 	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
