@@ -3,12 +3,13 @@ package extract
 import (
 	"context"
 	"errors"
-	"github.com/portdocs/portdocs/extract/doc"
-	"github.com/portdocs/portdocs/extract/fields"
-	"github.com/portdocs/portdocs/extract/internal/pdfbuild"
-	"github.com/portdocs/portdocs/extract/ocr"
 	"strings"
 	"testing"
+
+	"github.com/portdocs/portdocs/extract/doc"
+	"github.com/portdocs/portdocs/extract/fields"
+	"github.com/portdocs/portdocs/extract/ocr"
+	"github.com/portdocs/portdocs/internal/pdfbuild"
 )
 
 func TestSniff(t *testing.T) {

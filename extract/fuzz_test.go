@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/portdocs/portdocs/extract/doc"
-	"github.com/portdocs/portdocs/extract/internal/pdfbuild"
+	"github.com/portdocs/portdocs/internal/pdfbuild"
 	"os"
 	"path/filepath"
 	"strings"

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/portdocs/portdocs/extract/doc"
-	"github.com/portdocs/portdocs/extract/internal/pdfbuild"
+	"github.com/portdocs/portdocs/internal/pdfbuild"
 	"os"
 	"os/exec"
 	"path/filepath"

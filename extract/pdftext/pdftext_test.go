@@ -2,12 +2,13 @@ package pdftext
 
 import (
 	"context"
-	"github.com/portdocs/portdocs/extract/doc"
-	"github.com/portdocs/portdocs/extract/internal/pdfbuild"
-	"github.com/portdocs/portdocs/extract/layout"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portdocs/portdocs/extract/doc"
+	"github.com/portdocs/portdocs/extract/layout"
+	"github.com/portdocs/portdocs/internal/pdfbuild"
 )
 
 func readPages(t *testing.T, data []byte) []doc.Page {

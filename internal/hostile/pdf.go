@@ -5,39 +5,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/portdocs/portdocs/internal/pdfbuild"
 )
-
-// pdfDoc writes a PDF with a correct cross-reference table, so a hostile file fails
-// for the reason it was made for and not because its xref is wrong.
-type pdfDoc struct{ objs []string }
-
-// add appends an object body and returns its number (the first is 1, the catalog).
-func (d *pdfDoc) add(body string) int {
-	d.objs = append(d.objs, body)
-	return len(d.objs)
-}
-
-func stream(dict string, data []byte) string {
-	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
-}
-
-// bytes writes the file; trailer adds entries to the trailer dictionary.
-func (d *pdfDoc) bytes(trailer string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(d.objs))
-	for i, o := range d.objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(d.objs)+1)
-	for _, off := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n", len(d.objs)+1, trailer, xref)
-	return b.Bytes()
-}
 
 // billLines is fictional bill text (NANP fiction numbers only).
 func billLines(r *rand.Rand) []string {
@@ -69,24 +39,24 @@ func textContent(lines []string) []byte {
 // textPDF is a small valid one-page bill with a text layer: the base the damaging
 // kinds start from.
 func textPDF(r *rand.Rand) []byte {
-	var d pdfDoc
-	d.add("<< /Type /Catalog /Pages 2 0 R >>")
-	d.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	d.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>")
-	d.add(stream("", textContent(billLines(r))))
-	d.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-	return d.bytes("")
+	var d pdfbuild.Builder
+	d.Add("<< /Type /Catalog /Pages 2 0 R >>")
+	d.Add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	d.Add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>")
+	d.Add(pdfbuild.StreamObj("", textContent(billLines(r))))
+	d.Add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	return d.Bytes("", false)
 }
 
 // onePage builds catalog, pages and one page whose extra entries and content stream
 // the caller chooses; more objects can follow (numbers from 5).
-func onePage(pageExtra string, content []byte) *pdfDoc {
-	var d pdfDoc
-	d.add("<< /Type /Catalog /Pages 2 0 R >>")
-	d.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	d.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> " + pageExtra + " >>")
-	d.add(stream("", content))
-	d.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+func onePage(pageExtra string, content []byte) *pdfbuild.Builder {
+	var d pdfbuild.Builder
+	d.Add("<< /Type /Catalog /Pages 2 0 R >>")
+	d.Add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	d.Add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> " + pageExtra + " >>")
+	d.Add(pdfbuild.StreamObj("", content))
+	d.Add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
 	return &d
 }
 
@@ -119,52 +89,52 @@ func pdfEncrypted(r *rand.Rand) []byte {
 		content[i] = byte(r.IntN(256))
 	}
 	d := onePage("", content)
-	enc := d.add(fmt.Sprintf("<< /Filter /Standard /V 2 /R 3 /Length 128 /O <%s> /U <%s> /P -3904 >>", hexBytes(r, 32), hexBytes(r, 32)))
+	enc := d.Add(fmt.Sprintf("<< /Filter /Standard /V 2 /R 3 /Length 128 /O <%s> /U <%s> /P -3904 >>", hexBytes(r, 32), hexBytes(r, 32)))
 	id := hexBytes(r, 16)
-	return d.bytes(fmt.Sprintf("/Encrypt %d 0 R /ID [<%s> <%s>]", enc, id, id))
+	return d.Bytes(fmt.Sprintf("/Encrypt %d 0 R /ID [<%s> <%s>]", enc, id, id), false)
 }
 
 func pdfZeroPages(r *rand.Rand) []byte {
-	var d pdfDoc
-	d.add("<< /Type /Catalog /Pages 2 0 R >>")
-	d.add("<< /Type /Pages /Kids [] /Count 0 >>")
-	return d.bytes("")
+	var d pdfbuild.Builder
+	d.Add("<< /Type /Catalog /Pages 2 0 R >>")
+	d.Add("<< /Type /Pages /Kids [] /Count 0 >>")
+	return d.Bytes("", false)
 }
 
 // pdfCountLie claims billions of pages and holds one.
 func pdfCountLie(r *rand.Rand) []byte {
 	d := onePage("", textContent(billLines(r)))
-	d.objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [3 0 R] /Count %d >>", []int64{2147483647, 1 << 40, -1, 999999999}[r.IntN(4)])
-	return d.bytes("")
+	d.Objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [3 0 R] /Count %d >>", []int64{2147483647, 1 << 40, -1, 999999999}[r.IntN(4)])
+	return d.Bytes("", false)
 }
 
 // pdfKidsRepeat lists one page tens of thousands of times: a small file, a huge book.
 func pdfKidsRepeat(r *rand.Rand) []byte {
 	n := 20000 + r.IntN(80000)
 	d := onePage("", textContent(billLines(r)))
-	d.objs[1] = "<< /Type /Pages /Kids [" + strings.Repeat("3 0 R ", n) + fmt.Sprintf("] /Count %d >>", n)
-	return d.bytes("")
+	d.Objs[1] = "<< /Type /Pages /Kids [" + strings.Repeat("3 0 R ", n) + fmt.Sprintf("] /Count %d >>", n)
+	return d.Bytes("", false)
 }
 
 // pdfFanout is a page tree whose every level lists the next level ten times: 10^depth
 // pages from a few hundred bytes (the "billion laughs" of PDF).
 func pdfFanout(r *rand.Rand) []byte {
 	depth := 6 + r.IntN(4)
-	var d pdfDoc
-	d.add("<< /Type /Catalog /Pages 2 0 R >>")
+	var d pdfbuild.Builder
+	d.Add("<< /Type /Catalog /Pages 2 0 R >>")
 	count := int64(1)
 	for i := 0; i < depth; i++ {
 		count *= 10
 	}
 	for level := 0; level < depth; level++ {
 		next := level + 3
-		d.add(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Repeat(fmt.Sprintf("%d 0 R ", next), 10), count))
+		d.Add(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Repeat(fmt.Sprintf("%d 0 R ", next), 10), count))
 		count /= 10
 	}
-	leaf := d.add(fmt.Sprintf("<< /Type /Page /MediaBox [0 0 612 792] /Contents %d 0 R >>", len(d.objs)+2))
+	leaf := d.Add(fmt.Sprintf("<< /Type /Page /MediaBox [0 0 612 792] /Contents %d 0 R >>", len(d.Objs)+2))
 	_ = leaf
-	d.add(stream("", []byte("BT /F1 12 Tf 72 720 Td (Page) Tj ET")))
-	return d.bytes("")
+	d.Add(pdfbuild.StreamObj("", []byte("BT /F1 12 Tf 72 720 Td (Page) Tj ET")))
+	return d.Bytes("", false)
 }
 
 // pdfDeepNesting nests arrays or dictionaries tens of thousands deep, in the page
@@ -178,10 +148,10 @@ func pdfDeepNesting(r *rand.Rand) []byte {
 		nested = strings.Repeat("<< /A ", n) + "1" + strings.Repeat(" >>", n)
 	}
 	if r.IntN(2) == 0 {
-		return onePage("/Deep "+nested, textContent(billLines(r))).bytes("")
+		return onePage("/Deep "+nested, textContent(billLines(r))).Bytes("", false)
 	}
 	content := append([]byte(nested+" pop\n"), textContent(billLines(r))...)
-	return onePage("", content).bytes("")
+	return onePage("", content).Bytes("", false)
 }
 
 // pdfCycle makes reference cycles: the page tree containing itself, a page its own
@@ -190,22 +160,22 @@ func pdfCycle(r *rand.Rand) []byte {
 	switch r.IntN(4) {
 	case 0:
 		d := onePage("", textContent(billLines(r)))
-		d.objs[1] = "<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>"
-		return d.bytes("")
+		d.Objs[1] = "<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>"
+		return d.Bytes("", false)
 	case 1:
 		d := onePage("", textContent(billLines(r)))
-		d.objs[2] = "<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources 6 0 R >>"
-		d.add("<< /Font 6 0 R /XObject << /X 6 0 R >> >>")
-		return d.bytes("")
+		d.Objs[2] = "<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources 6 0 R >>"
+		d.Add("<< /Font 6 0 R /XObject << /X 6 0 R >> >>")
+		return d.Bytes("", false)
 	case 2:
 		d := onePage("", nil)
-		d.objs[3] = "<< /Length 4 0 R >>\nstream\n" + string(textContent(billLines(r))) + "\nendstream"
-		return d.bytes("")
+		d.Objs[3] = "<< /Length 4 0 R >>\nstream\n" + string(textContent(billLines(r))) + "\nendstream"
+		return d.Bytes("", false)
 	default:
 		d := onePage("", textContent(billLines(r)))
-		d.objs[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [4 0 R 6 0 R] /Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >> >>"
-		d.add(stream("/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /X 6 0 R >> >>", []byte("/X Do")))
-		return d.bytes("")
+		d.Objs[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [4 0 R 6 0 R] /Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >> >>"
+		d.Add(pdfbuild.StreamObj("/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /X 6 0 R >> >>", []byte("/X Do")))
+		return d.Bytes("", false)
 	}
 }
 
@@ -222,15 +192,15 @@ func pdfXrefLoop(r *rand.Rand) []byte {
 func pdfFlateBomb(r *rand.Rand) []byte {
 	size := int64(64+r.IntN(448)) << 20
 	d := onePage("", nil)
-	d.objs[3] = stream("/Filter /FlateDecode", zlibZeros(size))
-	return d.bytes("")
+	d.Objs[3] = pdfbuild.StreamObj("/Filter /FlateDecode", zlibZeros(size))
+	return d.Bytes("", false)
 }
 
 // pdfHugeLength claims a stream far longer than the file.
 func pdfHugeLength(r *rand.Rand) []byte {
 	d := onePage("", nil)
-	d.objs[3] = fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", []int64{9999999999, 1 << 62, -5}[r.IntN(3)], textContent(billLines(r)))
-	return d.bytes("")
+	d.Objs[3] = fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", []int64{9999999999, 1 << 62, -5}[r.IntN(3)], textContent(billLines(r)))
+	return d.Bytes("", false)
 }
 
 // pdfImageBomb is a scanned-looking page (no text) whose image claims 30000×30000
@@ -239,31 +209,31 @@ func pdfHugeLength(r *rand.Rand) []byte {
 func pdfImageBomb(r *rand.Rand) []byte {
 	if r.IntN(2) == 0 {
 		d := onePage("", []byte("BT /F1 1 Tf ET"))
-		d.objs[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 14400] /Contents 4 0 R >>"
-		return d.bytes("")
+		d.Objs[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 14400] /Contents 4 0 R >>"
+		return d.Bytes("", false)
 	}
 	w, h := 30000, 30000
 	d := onePage("", []byte("q 612 0 0 792 0 0 cm /Im Do Q"))
-	d.objs[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im 6 0 R >> >> >>"
+	d.Objs[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im 6 0 R >> >> >>"
 	data := zlibZeros(int64(w) * int64(h) / 8) // 1 bit per pixel
-	d.add(stream(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode", w, h), data))
-	return d.bytes("")
+	d.Add(pdfbuild.StreamObj(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode", w, h), data))
+	return d.Bytes("", false)
 }
 
 // pdfManyObjects has a hundred thousand tiny objects and a page tree of thousands of
 // empty pages.
 func pdfManyObjects(r *rand.Rand) []byte {
-	var d pdfDoc
-	d.add("<< /Type /Catalog /Pages 2 0 R >>")
-	d.add("")
+	var d pdfbuild.Builder
+	d.Add("<< /Type /Catalog /Pages 2 0 R >>")
+	d.Add("")
 	n := 20000 + r.IntN(40000)
 	var kids strings.Builder
 	for i := 0; i < n; i++ {
-		id := d.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>")
+		id := d.Add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>")
 		fmt.Fprintf(&kids, "%d 0 R ", id)
 	}
-	d.objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids.String(), n)
-	return d.bytes("")
+	d.Objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids.String(), n)
+	return d.Bytes("", false)
 }
 
 // pdfTextFlood is one page with a hundred thousand text-showing operators: layout
@@ -277,8 +247,8 @@ func pdfTextFlood(r *rand.Rand) []byte {
 	}
 	b.WriteString("ET")
 	d := onePage("", nil)
-	d.objs[3] = stream("/Filter /FlateDecode", zlibBytes(b.Bytes()))
-	return d.bytes("")
+	d.Objs[3] = pdfbuild.StreamObj("/Filter /FlateDecode", zlibBytes(b.Bytes()))
+	return d.Bytes("", false)
 }
 
 // pdfFontBomb uses a composite font whose ToUnicode map is one enormous range and
@@ -291,10 +261,10 @@ func pdfFontBomb(r *rand.Rand) []byte {
 	}
 	w.WriteString("]]")
 	d := onePage("", []byte("BT /F1 12 Tf 72 700 Td <"+strings.Repeat("FFFF", 5000)+"> Tj ET"))
-	d.objs[4] = "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>"
-	d.add("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /DW 600 " + w.String() + " >>")
-	d.add(stream("", []byte("1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfrange <0000> <FFFF> <0041> endbfrange")))
-	return d.bytes("")
+	d.Objs[4] = "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>"
+	d.Add("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /DW 600 " + w.String() + " >>")
+	d.Add(pdfbuild.StreamObj("", []byte("1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfrange <0000> <FFFF> <0041> endbfrange")))
+	return d.Bytes("", false)
 }
 
 // pdfJunkPrefix has bytes before the header (readers accept them within 1 KB) and
