@@ -54,7 +54,7 @@ var legalTail = regexp.MustCompile(`(?i),?\s+(?:inc\.?|llc|l\.l\.c\.|corp\.?|cor
 func trimLegal(s string) string { return legalTail.ReplaceAllString(s, "") }
 
 var (
-	marketingRe  = regexp.MustCompile(`(?i)\b(?:switch|switching|switched|compare|compared|comparison|than|vs\.?|versus|competitor|unlike|leave|leaving|other\s+carriers?|bring\s+your|port\s+your|porting|offer|offers|save|savings|promo|deal|trade[\s\-]?in|coverage\s+map|%)`)
+	marketingRe  = regexp.MustCompile(`(?i)\b(?:switch|switching|switched|compare|compared|comparison|than|vs\.?|versus|competitor|unlike|leave|leaving|moving\s+from|coming\s+from|still\s+(?:on|with|paying)|other\s+carriers?|bring\s+your|port\s+your|porting|offer|offers|save|savings|promo|deal|trade[\s\-]?in|coverage\s+map|%)`)
 	remitRe      = regexp.MustCompile(`(?i)\b(?:payable\s+to|remit|make\s+checks|send\s+payment|mail\s+payment|payment\s+address|return\s+this\s+(?:portion|stub|coupon)|detach|amount\s+enclosed)`)
 	legalLineRe  = regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all\s+rights\s+reserved|trademark|d/b/a|\bdba\b|is\s+a\s+(?:registered|service)`)
 	sentenceWord = 9 // a segment with more words than this is running text
@@ -94,7 +94,7 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 		}
 	}
 	if len(hits) == 0 {
-		return nil
+		return unknownCarrier(lay, medSize)
 	}
 	// Repetition: a carrier named near the top of most pages is the one that sent them.
 	if len(lay.Pages) > 1 {
@@ -142,7 +142,9 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 	})
 	top := order[0]
 	if total[top] < 1 {
-		return nil // only marketing or running text named a carrier
+		// Only marketing or running text named a known carrier ("Moving from
+		// Spectrum?"): the sender may be one the table does not know.
+		return unknownCarrier(lay, medSize)
 	}
 	second := 0.0
 	if len(order) > 1 {
@@ -152,9 +154,34 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 	if second > 0 {
 		conf *= 0.6 + 0.4*(total[top]-second)/total[top]
 	}
+	// The brand: the name as the best place prints it, with the qualifiers its line
+	// adds ("Google" → "Google Fiber") unless the bill also prints the name alone
+	// ("altafiber" beside the logo's "altafiber business").
 	h := best[top]
-	f := hit{seg: h.seg, start: h.start, end: h.end, value: h.seg.Text[h.start:h.end], rule: conf}.field(lay)
-	return f
+	short := port.FoldCarrierName(h.seg.Text[h.start:h.end])
+	alone := false
+	for _, o := range hits {
+		name := o.seg.Text[o.start:o.end]
+		alone = alone || o.carrier == top && o.score > 0 && strings.TrimSpace(o.seg.Text) == name && port.FoldCarrierName(name) == short
+	}
+	brandOf := func(h carrierHit) (string, int) {
+		if b := extendBrand(h.seg, h.start, h.end); b != "" && !alone {
+			return b, h.start + len(b)
+		}
+		return h.seg.Text[h.start:h.end], h.end
+	}
+	value, end := brandOf(h)
+	if value == strings.ToLower(value) {
+		// A logo set in lower case ("astound business") is styling when the bill
+		// prints the same name capitalized elsewhere ("Astound Business").
+		for _, o := range hits {
+			if v, e := brandOf(o); o.carrier == top && o.score > 0 && v != strings.ToLower(v) && port.FoldCarrierName(v) == port.FoldCarrierName(value) {
+				h, value, end = o, v, e
+				break
+			}
+		}
+	}
+	return hit{seg: h.seg, start: h.start, end: end, value: value, rule: conf}.field(lay)
 }
 
 // weighCarrier scores one occurrence of a carrier name by where it stands.

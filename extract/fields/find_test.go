@@ -422,3 +422,43 @@ func TestCloseInitialism(t *testing.T) {
 func layoutOf(o pagetest.Opts, pages ...string) *layout.Layout {
 	return layout.Build(pagetest.Pages(o, pages...))
 }
+
+// A carrier the table does not know is named by its logo and a second place where a
+// sender names itself (payee, greeting, legal line, web address), or by two such
+// places when the logo is an image; one place alone names no one. A known name gets
+// the brand qualifiers its heading prints with it, unless the bill prints it alone.
+func TestFindUnknownCarrier(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		pages []string
+		want  any
+		known bool // a known carrier: no warning
+	}{
+		{"logo and payee", []string{"!Metronet\nAccount No. 5003-18427\nAmount due $24.95\nMake checks payable to Metronet."}, "Metronet", false},
+		{"logo and web address", []string{"!ALLO BUSINESS\nAccount No. 402-071-3390\nSupport: allofiber.com/business"}, "ALLO", false},
+		{"logo alone", []string{"!Pinecrest Telephone\nAccount No. 402-071-3390\nAmount due $24.95"}, nil, false},
+		{"a customer's e-mail is no web address", []string{"!Carolina Coastal\nAccount No. 402-071-3390\nEmail ops@carolinacoastal.com"}, nil, false},
+		{"greeting and payee, no logo", []string{"Statement\nThanks for choosing Glo Fiber.\nAccount 20418875\nMake checks payable to Glo Fiber"}, "Glo Fiber", false},
+		{"known carrier only in marketing", []string{"!Metronet\nMoving from CenturyLink? Keep your number.\nPay at metronet.com/pay"}, "Metronet", false},
+		{"a sentence is no name", []string{"Statement\nWelcome to your new bill\nwww.yournewbill.com"}, nil, false},
+		{"known name with a brand qualifier", []string{"!Google Fiber\nAccount ID GF-7730\nSend a check payable to Google Fiber."}, "Google Fiber", true},
+		{"known name also printed alone", []string{"!altafiber business\nAccount Number 513 555-0172 448\naltafiber\nPO Box 748003"}, "altafiber", true},
+		{"lower-case logo, capitalized header", []string{"!astound business\nAstound Business\tAcct # 613-004482-175"}, "Astound Business", true},
+	} {
+		for _, l := range layouts {
+			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
+				f := findCarrier(layoutOf(l.opts, tc.pages...))
+				if got := strVal(f); got != tc.want {
+					t.Fatalf("carrier = %v, want %v", got, tc.want)
+				}
+				if f == nil {
+					return
+				}
+				checkEvidence(t, f)
+				if warned := len(f.Warnings) > 0; warned == tc.known {
+					t.Errorf("warnings %q; known carrier %v", f.Warnings, tc.known)
+				}
+			})
+		}
+	}
+}

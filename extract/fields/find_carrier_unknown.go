@@ -1,0 +1,210 @@
+package fields
+
+import (
+	"math"
+	"regexp"
+	"strings"
+
+	"github.com/portdocs/portdocs/extract/layout"
+
+	"github.com/portdocs/portdocs/port"
+)
+
+// A carrier that is not in port.Carriers is named by the places every sender names
+// itself: its name in logo type at the top of page 1, the payee ("Make checks payable
+// to X"), a greeting ("Thank you for choosing X"), the legal line ("d/b/a X", "© 2026
+// X", "X Holdings, LLC") and its web address (x.com). One place is never enough: the
+// name must stand in two kinds of them, so a customer's business in large type or an
+// advertiser in the fine print is not taken for the sender.
+
+// brandQualifiers are the words a carrier's brand carries after its name ("Google
+// Fiber", "Astound Business") that the table may not list with every name.
+var brandQualifiers = map[string]bool{"business": true, "fiber": true, "telecom": true, "telephone": true,
+	"communications": true, "wireless": true, "broadband": true, "voice": true, "phone": true, "internet": true,
+	"cable": true, "networks": true, "solutions": true, "enterprise": true, "connect": true}
+
+// extendBrand returns the brand a carrier-name hit starts when its segment is that
+// name and one or two brand qualifiers only ("Google" in "Google Fiber"), or "".
+func extendBrand(s *layout.Seg, start, end int) string {
+	if start != 0 {
+		return ""
+	}
+	rest := strings.Fields(s.Text[end:])
+	if len(rest) == 0 || len(rest) > 2 || end < len(s.Text) && s.Text[end] != ' ' {
+		return ""
+	}
+	for _, w := range rest {
+		if !brandQualifiers[strings.ToLower(w)] {
+			return ""
+		}
+	}
+	return strings.TrimSpace(s.Text)
+}
+
+var (
+	payeeRe    = regexp.MustCompile(`(?i)\bpayable\s+to:?\s+(\S.*)$`)
+	greetingRe = regexp.MustCompile(`(?i)\b(?:thanks?\s+(?:you\s+)?for\s+(?:choosing|being\s+an?|your\s+business\s+with)|welcome\s+to)\s+(\S.*)$`)
+	dbaRe      = regexp.MustCompile(`(?i)\b(?:d/b/a|dba)\s+(\S.*)$`)
+	copyRe     = regexp.MustCompile(`(?i)(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?,?\s+(\S.*)$`)
+	entityRe   = regexp.MustCompile(`^(\S.*?),?\s+(?:Holdings,?\s+)?(?:Inc\.?|LLC|L\.L\.C\.|Corp\.?|Corporation|Company|Co\.|LP|L\.P\.)(?:\W|$)`)
+	domainRe   = regexp.MustCompile(`(?i)(?:^|[^@\w.])(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+)(?:com|net|org|us|biz|co)\b`)
+	nameEndRe  = regexp.MustCompile(`\s*(?:[.;:|·•(]|\s[-–—]\s|,\s|\s(?:at|or|and|for|by|on|to|with|is|in)\s).*$`)
+)
+
+// nameStart reads a name off the start of rest: up to four words, the first
+// capitalized, each starting with a letter or digit, before a sentence's punctuation
+// or a joining word; legal suffixes and "Holdings" are dropped.
+func nameStart(rest string) string {
+	rest = nameEndRe.ReplaceAllString(strings.TrimSpace(rest), "")
+	rest = trimLegal(strings.TrimRight(rest, ".,!?"))
+	rest = strings.TrimSuffix(strings.TrimSpace(rest), " Holdings")
+	ws := strings.Fields(rest)
+	if len(ws) == 0 || len(ws) > 4 {
+		return ""
+	}
+	if c := ws[0][0]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+		return "" // a sentence goes on ("welcome to your new bill"), a name is capitalized
+	}
+	for _, w := range ws {
+		if c := w[0]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return ""
+		}
+	}
+	return strings.Join(ws, " ")
+}
+
+// logoStop are words of a page's heading that are no carrier's name.
+var logoStop = regexp.MustCompile(`(?i)\b(?:statement|invoice|bill|billing|account|summary|page|total|amount|due|date|your|customer|number|service|payment|monthly|notice)\b`)
+
+// unknownCarrier names a carrier the table does not know, from the bill's structure,
+// or returns nil.
+func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
+	// Where the sender names itself, by kind; a kind counts once however often.
+	said := map[string]map[string]bool{} // folded name → kinds
+	type place struct {
+		seg  *layout.Seg
+		name string // as printed
+	}
+	first := map[string]place{}
+	var domains []string
+	note := func(kind, name string, s *layout.Seg) {
+		f := port.FoldCarrierName(name)
+		if len(f) < 3 {
+			return
+		}
+		if said[f] == nil {
+			said[f] = map[string]bool{}
+		}
+		said[f][kind] = true
+		if _, ok := first[f]; !ok {
+			first[f] = place{s, name}
+		}
+	}
+	for _, s := range lay.Segs {
+		text := strings.TrimSpace(s.Text)
+		for kind, re := range map[string]*regexp.Regexp{"payee": payeeRe, "greeting": greetingRe, "dba": dbaRe, "copyright": copyRe} {
+			if m := re.FindStringSubmatch(text); m != nil {
+				if n := nameStart(m[1]); n != "" {
+					note(kind, n, s)
+				}
+			}
+		}
+		// A legal entity stands in the fine print at a page's foot (or in a running
+		// footer), not in the customer's block.
+		foot := s.Running || s.BBox[1] > 0.75*lay.Pages[s.Page-1].Height
+		if m := entityRe.FindStringSubmatch(text); m != nil && foot {
+			if n := nameStart(m[1]); n != "" {
+				note("entity", n, s)
+			}
+		}
+		for _, m := range domainRe.FindAllStringSubmatch(s.Lower, -1) {
+			labels := strings.Split(strings.TrimSuffix(m[1], "."), ".")
+			joined := strings.Join(labels, "")
+			rev := ""
+			for i := len(labels) - 1; i >= 0; i-- {
+				rev += labels[i]
+			}
+			domains = append(domains, strings.ReplaceAll(joined, "-", ""), strings.ReplaceAll(rev, "-", ""))
+		}
+	}
+	kinds := func(f string) int {
+		n := 0
+		for printed, ks := range said {
+			if printed == f || strings.HasPrefix(printed, f) && len(f) >= 3 {
+				n += len(ks)
+			}
+		}
+		for _, d := range domains {
+			if strings.Contains(d, f) {
+				n++
+				break
+			}
+		}
+		return n
+	}
+
+	// The logo: a short line of large type at the top of page 1, or its name without
+	// the brand qualifiers the logo sets beside it ("ALLO BUSINESS": "ALLO").
+	var best *layout.Seg
+	var bestName string
+	bestKinds := 0
+	page := lay.Pages[0]
+	for _, s := range lay.Segs {
+		if s.Page != 1 || s.BBox[1] > 0.2*page.Height || medSize <= 0 || s.Size < 1.4*medSize {
+			continue
+		}
+		text := strings.TrimSpace(s.Text)
+		ws := strings.Fields(text)
+		if len(ws) > 3 || strings.ContainsAny(text, "0123456789:$@") || logoStop.MatchString(text) || !hasLetter(text) {
+			continue
+		}
+		names := []string{text}
+		for n := len(ws) - 1; n >= 1 && brandQualifiers[strings.ToLower(ws[n])]; n-- {
+			names = append(names, strings.Join(ws[:n], " "))
+		}
+		for _, name := range names {
+			f := port.FoldCarrierName(name)
+			if len(f) < 3 {
+				continue
+			}
+			if k := kinds(f); k >= 1 && (best == nil || k > bestKinds || k == bestKinds && s.Size > best.Size) {
+				best, bestName, bestKinds = s, name, k
+			}
+		}
+	}
+	if best != nil {
+		start := strings.Index(best.Text, bestName)
+		f := hit{seg: best, start: start, end: start + len(bestName), value: bestName, rule: math.Min(0.85, 0.6+0.08*float64(bestKinds))}.field(lay)
+		f.Warnings = append(f.Warnings, "carrier_name: not a carrier portdocs knows; read from the bill's heading and where it names itself (check it on the bill)")
+		return f
+	}
+
+	// No logo in text (often an image): a name said in two kinds of places.
+	var name string
+	most := 0
+	for f, p := range first {
+		if k := kinds(f); k >= 2 && (k > most || k == most && f < port.FoldCarrierName(name)) {
+			most, name = k, p.name
+		}
+	}
+	if name == "" {
+		return nil
+	}
+	p := first[port.FoldCarrierName(name)]
+	start := strings.Index(p.seg.Text, name)
+	if start < 0 {
+		return nil
+	}
+	f := hit{seg: p.seg, start: start, end: start + len(name), value: name, rule: math.Min(0.75, 0.5+0.08*float64(most))}.field(lay)
+	f.Warnings = append(f.Warnings, "carrier_name: not a carrier portdocs knows; read from where the bill names its sender (check it on the bill)")
+	return f
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+			return true
+		}
+	}
+	return false
+}
