@@ -21,6 +21,17 @@ var accountRule = labelRule{
 	same:    0.95, right: 0.92, below: 0.85,
 }
 
+// customerIDRule reads the identifier some carriers print instead of an account
+// number ("Customer ID", "Customer Number"), asked only when no account label is on
+// the bill: where both are printed, the account number is what a port names.
+var customerIDRule = labelRule{
+	hints:   []string{"customer"},
+	label:   regexp.MustCompile(`(?i)\bcustomer\s*(?:id\b|number|num\b\.?|no\b\.?|nbr\b\.?|#)`),
+	exclude: accountRule.exclude,
+	value:   accountValue,
+	same:    0.9, right: 0.87, below: 0.8,
+}
+
 var accountTok = regexp.MustCompile(`^[A-Z0-9][A-Z0-9\-]*$`)
 
 // accountValue reads an account number at the start of s: tokens of capitals, digits
@@ -69,6 +80,9 @@ func looksLikeDate(s string) bool { return dateLike.MatchString(s) }
 // findAccount returns the account number and the hits that printed it.
 func findAccount(lay *layout.Layout) (*Field[string], []hit) {
 	hits := accountRule.find(lay)
+	if len(hits) == 0 {
+		hits = customerIDRule.find(lay)
+	}
 	if len(hits) == 0 {
 		return nil, nil
 	}

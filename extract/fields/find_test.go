@@ -41,6 +41,8 @@ func TestFindAccount(t *testing.T) {
 		{"box to the right", []string{"Account Number\t831 402 7715 306"}, "831 402 7715 306"},
 		{"next line", []string{"Account number\n123456789-00001\n"}, "123456789-00001"},
 		{"billing account number", []string{"Billing Account Number: 9876 5432 10"}, "9876 5432 10"},
+		{"customer ID in its place", []string{"Glo Fiber\tCustomer ID\t20418875\nStatement Date\t10/11/2026"}, "20418875"},
+		{"an account number beside a customer number", []string{"Customer Number: 99887766\nAccount Number: 287 654 3210"}, "287 654 3210"},
 		{"stops at the next label", []string{"Account Number: 1234567890 Bill Date: Oct 3, 2026"}, "1234567890"},
 		{"invoice number is not it", []string{"Invoice Number: 445566778"}, nil},
 		{"statement number next to it", []string{"Statement Number: 77123\tAccount #: 55120 88"}, "55120 88"},
