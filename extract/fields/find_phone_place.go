@@ -12,7 +12,8 @@ import (
 // strongest:
 //
 //   - a place only the carrier prints its numbers in: the remittance address and the
-//     payment coupon, a fax machine's header line, a sentence of marketing text;
+//     payment coupon, a fax machine's header line, a sentence of marketing text; and
+//     the other party's column of a call-detail table ("Number called");
 //   - the row: a charge to the right of the number makes it a billed line;
 //   - the label (before the number, left of it, or the line above a lone number) and
 //     the column heading: "Customer service", "Call us", "TTY" — or "Line", "BTN";
@@ -80,6 +81,12 @@ func (p place) owner7() owner {
 var (
 	lineLabelRe  = regexp.MustCompile(`(?i)\b(?:line|lines|btn|tn|service\s+for|your\s+(?:number|line)|main|device|user|extension|ext|did|trunk|subscriber|circuit|wireless\s+number|mobile\s+number|location|site)\b`)
 	phoneLabelRe = regexp.MustCompile(`(?i)\b(?:number|numbers|phone|mobile|wireless|cell|tel|telephone|fax|voice)\b`)
+	// callPartyRe heads the column of a call-detail table that lists the other party
+	// of each call (whom the line called, who called it): never the account's lines.
+	// callsOfRe labels a line by the calls it made ("Call details for 385-555-0126"):
+	// the account's line, though "call" would name the carrier's contact.
+	callsOfRe   = regexp.MustCompile(`(?i)\bcalls?\s+(?:details?|detail\s+records?|logs?|history|usage|summary|activity)\s+(?:for|of)\b`)
+	callPartyRe = regexp.MustCompile(`(?i)\b(?:(?:number|no\.?|#)\s+(?:called|dialed|dialled)|called\s+(?:number|no\.?|party)|calling\s+(?:number|party)|dialed\s+number|destination(?:\s+number)?|other\s+party|caller\s+id|incoming\s+from|outgoing\s+to)\b`)
 )
 
 // couponRe: the heading of the part of the page that goes back with the payment.
@@ -184,9 +191,15 @@ func (pl *places) of(s *layout.Seg, start, end int, e164 string) place {
 	label := foldOCR(phoneContext(lay, s, start))
 	p.carrierLabel = carrierContact.MatchString(label)
 	p.lineLabel = lineLabelRe.MatchString(label)
+	if callsOfRe.MatchString(label) {
+		p.carrierLabel, p.lineLabel = false, true
+	}
 	p.phoneLabel = phoneLabelRe.MatchString(label)
 	if h := pl.heading(s, box); h != "" {
 		h = foldOCR(h)
+		if p.strong == "" && callPartyRe.MatchString(h) {
+			p.strong = "call detail"
+		}
 		p.headCarrier = carrierContact.MatchString(h)
 		p.headCustomer = !p.headCarrier && (lineLabelRe.MatchString(h) || phoneLabelRe.MatchString(h))
 	}
