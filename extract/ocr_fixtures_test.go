@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -212,6 +213,13 @@ func TestOCRFixtures(t *testing.T) {
 			return strings.HasSuffix(f.file, ".heic") || strings.HasSuffix(f.file, ".avif")
 		})
 		t.Log("heif-convert is not installed: the HEIC and AVIF fixtures are left out")
+	}
+	if only := os.Getenv("PORTDOCS_OCR_ONLY"); only != "" {
+		// A tool for work on a few fixtures: PORTDOCS_OCR_ONLY=REGEXP keeps those whose
+		// name matches (the totals and the kinds' thresholds are then theirs only).
+		re := regexp.MustCompile(only)
+		fixtures = slices.DeleteFunc(fixtures, func(f ocrFixture) bool { return !re.MatchString(f.name) })
+		t.Logf("PORTDOCS_OCR_ONLY=%s: %d fixtures", only, len(fixtures))
 	}
 	ex := New(Options{OCR: o})
 	type row struct {
