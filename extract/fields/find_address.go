@@ -29,6 +29,20 @@ var cityLineRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z]{2})\
 // letters ("COLUMBUS, 0H 43215"), for OCR pages only, where repairState decides.
 var cityLineOCRRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z][0-9]|[0-9][A-Z])\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
 
+// splitZIPRe is a ZIP+4 OCR read as two words ("68506-1 741"): the speck or gap of a
+// fax between two of its digits.
+var splitZIPRe = regexp.MustCompile(`\b(\d{5}-\d{1,3}) (\d{1,3})$`)
+
+// joinSplitZIP joins a ZIP+4 OCR split in two at the end of a city line, when its
+// two parts hold the four digits exactly.
+func joinSplitZIP(text string) string {
+	m := splitZIPRe.FindStringSubmatchIndex(text)
+	if m == nil || m[3]-m[2]-6+m[5]-m[4] != 4 {
+		return text
+	}
+	return text[:m[3]] + text[m[4]:]
+}
+
 var states = func() map[string]bool {
 	m := map[string]bool{}
 	for _, s := range strings.Fields(`AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV
@@ -181,8 +195,11 @@ func findBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 			label = text[:m[1]]
 			text = text[m[1]:]
 		}
-		m := cityLineRe.FindStringSubmatch(text)
 		ocr := lay.Source(s.Page) == doc.SourceOCR
+		if ocr {
+			text = joinSplitZIP(text)
+		}
+		m := cityLineRe.FindStringSubmatch(text)
 		if m == nil && ocr {
 			m = cityLineOCRRe.FindStringSubmatch(text)
 		}

@@ -134,3 +134,18 @@ func TestBlockStateRepair(t *testing.T) {
 		}
 	}
 }
+
+func TestJoinSplitZIP(t *testing.T) {
+	for in, want := range map[string]string{
+		"LINCOLN NE 68506-1 741":  "LINCOLN NE 68506-1741",
+		"LINCOLN NE 68506-17 41":  "LINCOLN NE 68506-1741",
+		"LINCOLN NE 68506-1 74":   "LINCOLN NE 68506-1 74", // three digits: not a ZIP+4
+		"LINCOLN NE 68506-1741":   "LINCOLN NE 68506-1741",
+		"LINCOLN NE 68506 1741":   "LINCOLN NE 68506 1741",
+		"Suite 12345-1 741 hello": "Suite 12345-1 741 hello",
+	} {
+		if got := joinSplitZIP(in); got != want {
+			t.Errorf("joinSplitZIP(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

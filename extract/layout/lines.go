@@ -108,7 +108,14 @@ func groupLines(p doc.Page) []*Line {
 		c, h := center(w), w.BBox[3]-w.BBox[1]
 		if n := len(bands); n > 0 {
 			b := bands[n-1]
-			if c-mid(b) <= 0.5*math.Min(h, b.h) {
+			// A word whose box a speck or its descender stretched ("741" of a ZIP+4
+			// on a fax, twice its height) keeps its line when its top or its bottom
+			// is level with the line's: its middle alone would take it off. So do the
+			// words after such a word when it opened the band.
+			level := func(t0, b0, t1, b1, hs float64) bool { return math.Abs(t0-t1) <= 0.25*hs || math.Abs(b0-b1) <= 0.25*hs }
+			stretched := h > 1.4*b.h && h < 3*b.h && level(w.BBox[1], w.BBox[3], mid(b)-b.h/2, mid(b)+b.h/2, b.h) ||
+				b.n == 1 && b.h > 1.4*h && b.h < 3*h && level(w.BBox[1], w.BBox[3], b.top, b.bot, h)
+			if c-mid(b) <= 0.5*math.Min(h, b.h) || stretched {
 				b.words = append(b.words, w)
 				b.sum += c
 				b.n++

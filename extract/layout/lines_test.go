@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/portdocs/portdocs/extract/doc"
 	"github.com/portdocs/portdocs/extract/internal/pagetest"
 )
 
@@ -27,6 +28,34 @@ func TestBuildLayoutKeepsColumnsApart(t *testing.T) {
 			}
 			if b := lay.Below(first, false); b == nil || !strings.HasPrefix(b.Text, "1234") {
 				t.Errorf("below %q = %v, want the street line", first.Text, b)
+			}
+		})
+	}
+}
+
+// A word whose box a fax's speck or its descender stretched below (or above) its
+// line, as OCR boxes it, stays on its line when its top (or bottom) is level with the
+// line's; a word half a line lower is still a line of its own.
+func TestStretchedWordKeepsItsLine(t *testing.T) {
+	w := func(text string, x0, y0, x1, y1 float64) doc.Word {
+		return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
+	}
+	base := []doc.Word{w("LINCOLN", 56, 153.1, 98, 161), w("NE", 102, 153.4, 114.7, 161), w("68506-1", 118.6, 153.4, 152.9, 161),
+		w("Previous", 324, 152, 360, 159.8), w("Balance", 364, 152, 398, 159.8), w("Payment", 324, 164.2, 358.8, 172.8)}
+	for _, tc := range []struct {
+		name  string
+		word  doc.Word
+		lines int
+	}{
+		{"stretched below", w("741", 155.3, 153.4, 169.9, 170), 2},
+		{"stretched above", w("741", 155.3, 144.5, 169.9, 161), 2},
+		{"half a line lower", w("741", 155.3, 158, 169.9, 166), 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := doc.Page{Number: 1, Width: 612, Height: 792, Source: doc.SourceOCR, Words: append(append([]doc.Word{}, base...), tc.word)}
+			lay := Build([]doc.Page{p})
+			if n := len(lay.Lines[0]); n != tc.lines {
+				t.Errorf("%d lines, want %d:\n%s", n, tc.lines, lay.PageString(1))
 			}
 		})
 	}
