@@ -25,9 +25,10 @@ import (
 
 var cityLineRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z]{2})\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
 
-// cityLineOCRRe is cityLineRe with a digit admitted for one of the state code's
-// letters ("COLUMBUS, 0H 43215"), for OCR pages only, where repairState decides.
-var cityLineOCRRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z][0-9]|[0-9][A-Z])\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
+// cityLineOCRRe is cityLineRe with a digit or a lower-case letter admitted for one of
+// the state code's capitals ("COLUMBUS, 0H 43215", "WAIPAHU Hi 96797"), for OCR pages
+// only, where repairState decides.
+var cityLineOCRRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z][0-9a-z]|[0-9a-z][A-Z])\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
 
 // splitZIPRe is a ZIP+4 OCR read as two words ("68506-1 741"): the speck or gap of a
 // fax between two of its digits.

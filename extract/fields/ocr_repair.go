@@ -108,8 +108,8 @@ var zipAreas = [10]string{
 	"IA MN MT ND SD WI", "IL KS MO NE", "AR LA OK TX", "AZ CO ID NM NV UT WY", "AK CA HI OR WA GU AS MP AP",
 }
 
-// repairState reads the state code of an OCR city line ("RALEIGH, NG 27612") that is
-// no USPS code: when exactly one code differs from it by one character OCR confuses
+// repairState reads the state code of an OCR city line ("RALEIGH, NG 27612", "Hi")
+// that is no USPS code (a lower-case letter is read as its capital first): when exactly one code differs from it by one character OCR confuses
 // and lies in the national area the ZIP after it starts with ("NC": ZIPs 2xxxx), that
 // code is returned with true; otherwise st unchanged and false.
 func repairState(st, zip string) (string, bool) {
@@ -118,6 +118,14 @@ func repairState(st, zip string) (string, bool) {
 	}
 	area := strings.Fields(zipAreas[zip[0]-'0'])
 	var found []string
+	read := st
+	if up := strings.ToUpper(st); up != st {
+		// A capital OCR read in lower case ("Hi": I and i are one stroke apart).
+		if states[up] && slices.Contains(area, up) {
+			return up, true
+		}
+		st = up
+	}
 	for i, r := range st {
 		for _, alt := range stateConfusions[r] {
 			c := []rune(st)
@@ -128,7 +136,7 @@ func repairState(st, zip string) (string, bool) {
 		}
 	}
 	if len(found) != 1 {
-		return st, false
+		return read, false
 	}
 	return found[0], true
 }

@@ -88,6 +88,9 @@ func TestRepairState(t *testing.T) {
 		{"M0", "63101", "MO"},      // O read 0; MD is in area 2
 		{"1L", "60601", "IL"},      // 1 for I
 		{"5C", "29201", "SC"},      // 5 for S
+		{"Hi", "96797", "HI"},      // a capital read in lower case
+		{"Hi", "27612", ""},        // ... HI is not in area 2
+		{"nG", "27612", "NC"},      // lower case, then a confusion (G for C)
 		{"TN", "37203", ""},        // already a state
 		{"MG", "27612", ""},        // M for N and G for C: one confusion only
 		{"NO", "58102", "ND"},      // ND, NC and MO are one confusion away: the ZIP's area (5) holds only ND
@@ -112,6 +115,7 @@ func TestBlockStateRepair(t *testing.T) {
 	for _, c := range []struct{ street, city, read, state, zip string }{
 		{"5400 GLENWOOD AVE", "RALEIGH", "NG", "NC", "27612"},
 		{"88 E BROAD ST", "COLUMBUS", "0H", "OH", "43215"},
+		{"94-1068 KA UKA BLVD", "WAIPAHU", "Hi", "HI", "96797"},
 	} {
 		runs := []placed{{40, 100, 10, "TRIANGLE TUTORING CO"}, {40, 112, 10, c.street}, {40, 124, 10, c.city + ", " + c.read + " " + c.zip}}
 		for _, ocr := range []bool{true, false} {
