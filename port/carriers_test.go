@@ -62,6 +62,11 @@ func TestFindCarrier(t *testing.T) {
 		{"Zoom Video Communications", "Zoom Phone", false},
 		{"Bandwidth.com CLEC, LLC", "Bandwidth", false},
 		{"The Frontier Communications Corporation", "Frontier", false},
+		{"Shenandoah Cable Television, LLC d/b/a Glo Fiber", "Glo Fiber", false},
+		{"Shentel", "Glo Fiber", false},
+		{"Metronet Holdings, LLC", "Metronet", false},
+		{"Atlantic Broadband", "Breezeline", false},
+		{"Tello Mobile", "Tello", true},
 		{"Acme Telephone Co-op", "", false},
 		{"", "", false},
 	} {

@@ -81,6 +81,9 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 					continue
 				}
 				end := i + len(cn.lower)
+				if inWebAddress(low, i, end) {
+					continue // "fiber.google.com" is an address, not a name
+				}
 				if end < len(low) && isAlnum(low[end]) && !(low[end] == 's' && strings.HasSuffix(cn.lower, "'")) &&
 					!logoMark(lay, s, cn, end, medSize) {
 					continue
@@ -182,6 +185,15 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 		}
 	}
 	return hit{seg: h.seg, start: h.start, end: end, value: value, rule: conf}.field(lay)
+}
+
+// inWebAddress says whether low[start:end] is part of a host name or an e-mail
+// address: after a dot, slash or at sign, or before a dot and a letter.
+func inWebAddress(low string, start, end int) bool {
+	if start > 0 && strings.IndexByte("./@", low[start-1]) >= 0 {
+		return true
+	}
+	return end+1 < len(low) && low[end] == '.' && low[end+1] >= 'a' && low[end+1] <= 'z'
 }
 
 // weighCarrier scores one occurrence of a carrier name by where it stands.
