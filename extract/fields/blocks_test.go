@@ -292,25 +292,3 @@ func TestNextBillDateIsNotTheBillDate(t *testing.T) {
 		t.Errorf("bill date %+v, want 2026-10-03 with no warning", f)
 	}
 }
-
-// A brand qualifier extends a known carrier's name only in the name's own type: in
-// small type beside a logo it labels a product line.
-func TestExtendBrandBySize(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		qual float64 // the qualifier's size beside a 24-point name
-		want string
-	}{
-		{"same type", 24, "Brightspeed Fiber"},
-		{"small type", 9, "Brightspeed"},
-	} {
-		for _, ocr := range []bool{false, true} {
-			p := placedPage(1, ocr, placed{40, 60, 24, "Brightspeed"}, placed{40 + 11*12 + 6, 60, tc.qual, "Fiber"},
-				placed{40, 120, 10, "Account ID GF-7730"}, placed{40, 140, 10, "Amount due $11.13"}, placed{40, 160, 10, "Due date November 12, 2026"})
-			lay := layout.Build([]doc.Page{p})
-			if f := findCarrier(lay); f == nil || f.Value != tc.want {
-				t.Errorf("%s, ocr=%v: carrier %+v, want %q\n%s", tc.name, ocr, f, tc.want, lay.PageString(1))
-			}
-		}
-	}
-}

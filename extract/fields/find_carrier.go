@@ -157,34 +157,34 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 	if second > 0 {
 		conf *= 0.6 + 0.4*(total[top]-second)/total[top]
 	}
-	// The brand: the name as the best place prints it, with the qualifiers its line
-	// adds ("Google" → "Google Fiber") unless the bill also prints the name alone
-	// ("altafiber" beside the logo's "altafiber business").
+	// The value is the name as the best place prints it. A name set all in lower
+	// case or all in capitals (a logo's lettering, a stub's USPS capitals) yields to
+	// the same name in mixed case elsewhere on the bill ("astound business": "Astound
+	// Business"; "GRANITE TELECOMMUNICATIONS": "Granite Telecommunications, LLC"
+	// without its legal suffix).
 	h := best[top]
-	short := port.FoldCarrierName(h.seg.Text[h.start:h.end])
-	alone := false
-	for _, o := range hits {
-		name := o.seg.Text[o.start:o.end]
-		alone = alone || o.carrier == top && o.score > 0 && strings.TrimSpace(o.seg.Text) == name && port.FoldCarrierName(name) == short
-	}
-	brandOf := func(h carrierHit) (string, int) {
-		if b := extendBrand(h.seg, h.start, h.end); b != "" && !alone {
-			return b, h.start + len(b)
-		}
-		return h.seg.Text[h.start:h.end], h.end
-	}
-	value, end := brandOf(h)
-	if value == strings.ToLower(value) {
-		// A logo set in lower case ("astound business") is styling when the bill
-		// prints the same name capitalized elsewhere ("Astound Business").
-		for _, o := range hits {
-			if v, e := brandOf(o); o.carrier == top && o.score > 0 && v != strings.ToLower(v) && port.FoldCarrierName(v) == port.FoldCarrierName(value) {
-				h, value, end = o, v, e
-				break
+	value, end := h.seg.Text[h.start:h.end], h.end
+	if oneCase(value) {
+		var alt *carrierHit
+		for k, o := range hits {
+			v := trimLegal(o.seg.Text[o.start:o.end])
+			if o.carrier == top && o.score > 0 && !oneCase(v) && port.FoldCarrierName(v) == port.FoldCarrierName(trimLegal(value)) &&
+				(alt == nil || o.score > alt.score) {
+				alt = &hits[k]
 			}
+		}
+		if alt != nil {
+			h = *alt
+			value = trimLegal(h.seg.Text[h.start:h.end])
+			end = h.start + len(value)
 		}
 	}
 	return hit{seg: h.seg, start: h.start, end: end, value: value, rule: conf}.field(lay)
+}
+
+// oneCase: s has letters, all of one case.
+func oneCase(s string) bool {
+	return s != strings.ToLower(s) != (s != strings.ToUpper(s))
 }
 
 // inWebAddress says whether low[start:end] is part of a host name or an e-mail

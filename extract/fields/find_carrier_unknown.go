@@ -17,36 +17,11 @@ import (
 // name must stand in two kinds of them, so a customer's business in large type or an
 // advertiser in the fine print is not taken for the sender.
 
-// brandQualifiers are the words a carrier's brand carries after its name ("Google
-// Fiber", "Astound Business") that the table may not list with every name.
+// brandQualifiers are the words a logo sets beside a carrier's name for a product
+// line ("ALLO" and "BUSINESS"): the name may stand without them.
 var brandQualifiers = map[string]bool{"business": true, "fiber": true, "telecom": true, "telephone": true,
 	"communications": true, "wireless": true, "broadband": true, "voice": true, "phone": true, "internet": true,
 	"cable": true, "networks": true, "solutions": true, "enterprise": true, "connect": true}
-
-// extendBrand returns the brand a carrier-name hit starts when its segment is that
-// name and one or two brand qualifiers only, set in the name's own type ("Google" in
-// "Google Fiber"), or "". A qualifier in smaller type beside a logo ("ALLO" with
-// "BUSINESS" under a quarter its size) labels a product line, not the brand.
-func extendBrand(s *layout.Seg, start, end int) string {
-	if start != 0 || end >= len(s.Text) || s.Text[end] != ' ' {
-		return ""
-	}
-	rest := strings.Fields(s.Text[end:])
-	if len(rest) == 0 || len(rest) > 2 {
-		return ""
-	}
-	for _, w := range rest {
-		if !brandQualifiers[strings.ToLower(w)] {
-			return ""
-		}
-	}
-	name, _ := s.Span(start, end)
-	qual, _ := s.Span(end+1, len(s.Text))
-	if r := (qual[3] - qual[1]) / (name[3] - name[1]); !(r > 0.8 && r < 1.25) {
-		return ""
-	}
-	return strings.TrimSpace(s.Text)
-}
 
 var (
 	payeeRe    = regexp.MustCompile(`(?i)\bpayable\s+to:?\s+(\S.*)$`)

@@ -449,8 +449,8 @@ func TestFindUnknownCarrier(t *testing.T) {
 		{"greeting and payee, no logo", []string{"Statement\nThanks for choosing Larkspur Fiber.\nAccount 20418875\nMake checks payable to Larkspur Fiber"}, "Larkspur Fiber", false},
 		{"known carrier only in marketing", []string{"!Kestrel\nMoving from CenturyLink? Keep your number.\nPay at kestrel.net/pay"}, "Kestrel", false},
 		{"a sentence is no name", []string{"Statement\nWelcome to your new bill\nwww.yournewbill.com"}, nil, false},
-		{"known name with a brand qualifier", []string{"!Google Fiber\nAccount ID GF-7730\nSend a check payable to Google Fiber."}, "Google Fiber", true},
-		{"known name also printed alone", []string{"!altafiber business\nAccount Number 513 555-0172 448\naltafiber\nPO Box 748003"}, "altafiber", true},
+		{"a lower-case brand printed only so", []string{"!altafiber business\nAccount Number 513 555-0172 448\naltafiber\nPO Box 748003"}, "altafiber", true},
+		{"a stub's capitals yield to the payee line", []string{"!Granite\nAccount Number 04417826\nPlease return this portion with your payment.\tGRANITE TELECOMMUNICATIONS\nMake checks payable to Granite Telecommunications, LLC"}, "Granite Telecommunications", true},
 		{"lower-case logo, capitalized header", []string{"!astound business\nAstound Business\tAcct # 613-004482-175"}, "Astound Business", true},
 	} {
 		for _, l := range layouts {
