@@ -110,7 +110,7 @@ var Carriers = []Carrier{
 	// Regional fiber and cable operators, business-voice providers and prepaid
 	// wireless brands. A name that is also a surname or an ordinary word is listed
 	// only in a longer form ("Lingo Telecom", not "Lingo").
-	{Name: "Google Fiber", Names: []string{"Google Fiber", "Google Fiber Inc.", "Google Fiber Phone", "GFiber"}},
+	{Name: "Google Fiber", Names: []string{"Google Fiber", "Google Fiber Inc.", "GFiber"}},
 	{Name: "Metronet", Names: []string{"Metronet", "Metronet Holdings, LLC", "Metronet Business", "Metro Fibernet"}},
 	{Name: "ALLO", Names: []string{"ALLO", "ALLO Communications", "ALLO Communications LLC", "ALLO Fiber"},
 		Ambiguous: []string{"ALLO"}},

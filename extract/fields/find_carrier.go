@@ -54,10 +54,12 @@ var legalTail = regexp.MustCompile(`(?i),?\s+(?:inc\.?|llc|l\.l\.c\.|corp\.?|cor
 func trimLegal(s string) string { return legalTail.ReplaceAllString(s, "") }
 
 var (
-	marketingRe  = regexp.MustCompile(`(?i)\b(?:switch|switching|switched|compare|compared|comparison|than|vs\.?|versus|competitor|unlike|leave|leaving|moving\s+from|coming\s+from|still\s+(?:on|with|paying)|other\s+carriers?|bring\s+your|port\s+your|porting|offer|offers|save|savings|promo|deal|trade[\s\-]?in|coverage\s+map|%)`)
-	remitRe      = regexp.MustCompile(`(?i)\b(?:payable\s+to|remit|make\s+checks|send\s+payment|mail\s+payment|payment\s+address|return\s+this\s+(?:portion|stub|coupon)|detach|amount\s+enclosed)`)
-	legalLineRe  = regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all\s+rights\s+reserved|trademark|d/b/a|\bdba\b|is\s+a\s+(?:registered|service)`)
-	sentenceWord = 9 // a segment with more words than this is running text
+	marketingRe    = regexp.MustCompile(`(?i)\b(?:switch|switching|switched|compare|compared|comparison|than|vs\.?|versus|competitor|unlike|leave|leaving|moving\s+from|coming\s+from|still\s+(?:on|with|paying)|other\s+carriers?|bring\s+your|port\s+your|porting|offer|offers|save|savings|promo|deal|trade[\s\-]?in|coverage\s+map|%)`)
+	remitRe        = regexp.MustCompile(`(?i)\b(?:payable\s+to|remit|make\s+checks|send\s+payment|mail\s+payment|payment\s+address|return\s+this\s+(?:portion|stub|coupon)|detach|amount\s+enclosed)`)
+	ownMarketingRe = regexp.MustCompile(`(?i)(?:^|[^\w])(?:to|with)\s+(?:the\s+)?$`)
+	notOwnRe       = regexp.MustCompile(`(?i)\b(?:compared?|similar|relative|next|close|equal|equivalent|superior)\s+to\s+(?:the\s+)?$`)
+	legalLineRe    = regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all\s+rights\s+reserved|trademark|d/b/a|\bdba\b|is\s+a\s+(?:registered|service)`)
+	sentenceWord   = 9 // a segment with more words than this is running text
 )
 
 type carrierHit struct {
@@ -164,6 +166,11 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 	// without its legal suffix).
 	h := best[top]
 	value, end := h.seg.Text[h.start:h.end], h.end
+	if trimmed := trimLegal(value); trimmed != value && len(trimmed) >= 2 {
+		// Only a legal entity named it ("Granite Telecommunications, LLC"): the name
+		// is the entity's without the suffix.
+		value, end = trimmed, h.start+len(trimmed)
+	}
 	if oneCase(value) {
 		var alt *carrierHit
 		for k, o := range hits {
@@ -238,7 +245,14 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 		score += 1
 	}
 	if marketingRe.MatchString(s.Text) {
-		score = -1.5
+		// A name marketing sends the reader to ("port your number to Google Fiber
+		// Phone") is the sender's own; one it compares or sends away from is a
+		// competitor's.
+		if before := s.Text[:start]; ownMarketingRe.MatchString(before) && !notOwnRe.MatchString(before) {
+			score = 0.3
+		} else {
+			score = -1.5
+		}
 	}
 	return score, true
 }
