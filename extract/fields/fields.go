@@ -40,13 +40,16 @@ func findFields(lay *layout.Layout, sections []hit) (Fields, []PhoneNumber, []st
 			}
 			personText = trimStrayStop(personText)
 			f.BillingName = hit{seg: person, start: i, end: i + len(personText), value: personText, rule: 0.85}.field(lay)
+			if lay.Source(person.Page) == doc.SourceOCR {
+				f.BillingName.Value = person.JoinTight(i, i+len(personText))
+			}
 		}
 		if business != nil {
 			t := strings.TrimSpace(stripLabel(business.Text))
 			i := strings.Index(business.Text, t)
 			f.BusinessName = hit{seg: business, start: i, end: i + len(t), value: t, rule: 0.85}.field(lay)
 			if lay.Source(business.Page) == doc.SourceOCR {
-				f.BusinessName.Value = closeInitialism(t)
+				f.BusinessName.Value = closeInitialism(business.JoinTight(i, i+len(t)))
 			}
 		}
 	}

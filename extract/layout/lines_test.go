@@ -60,3 +60,27 @@ func TestStretchedWordKeepsItsLine(t *testing.T) {
 		})
 	}
 }
+
+// OCR splits a long word at a wide letter gap; the gap, far narrower than the line's
+// word spaces, tells it apart from a space.
+func TestJoinTight(t *testing.T) {
+	w := func(text string, x0, x1 float64) doc.Word {
+		return doc.Word{Text: text, BBox: doc.BBox{x0, 60, x1, 71}, Confidence: 0.9}
+	}
+	for _, tc := range []struct {
+		name  string
+		words []doc.Word
+		want  string
+	}{
+		{"a split word", []doc.Word{w("MARGUERITE", 56, 120), w("DESROSIERS-ABER", 123.8, 216.5), w("NATHY", 217.9, 250)}, "MARGUERITE DESROSIERS-ABERNATHY"},
+		{"even spaces", []doc.Word{w("QUEEN", 56, 90), w("CITY", 93.5, 118), w("LETTERPRESS", 121.2, 190)}, "QUEEN CITY LETTERPRESS"},
+		{"two words: nothing to tell by", []doc.Word{w("ABER", 56, 80), w("NATHY", 81.4, 110)}, "ABER NATHY"},
+	} {
+		p := doc.Page{Number: 1, Width: 612, Height: 792, Source: doc.SourceOCR, Words: tc.words}
+		lay := Build([]doc.Page{p})
+		s := lay.Segs[0]
+		if got := s.JoinTight(0, len(s.Text)); got != tc.want {
+			t.Errorf("%s: JoinTight(%q) = %q, want %q", tc.name, s.Text, got, tc.want)
+		}
+	}
+}
