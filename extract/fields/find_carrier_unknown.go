@@ -33,6 +33,13 @@ var (
 	nameEndRe  = regexp.MustCompile(`\s*(?:[.;:|·•(]|\s[-–—]\s|,\s|\s(?:at|or|and|for|by|on|to|with|is|in)\s).*$`)
 )
 
+// sayings are the phrases a sender names itself with, in a fixed order (the first
+// place a name is said is its evidence).
+var sayings = []struct {
+	kind string
+	re   *regexp.Regexp
+}{{"payee", payeeRe}, {"greeting", greetingRe}, {"dba", dbaRe}, {"copyright", copyRe}}
+
 // nameStart reads a name off the start of rest: up to four words, the first
 // capitalized, each starting with a letter or digit, before a sentence's punctuation
 // or a joining word; legal suffixes and "Holdings" are dropped.
@@ -84,10 +91,10 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 	}
 	for _, s := range lay.Segs {
 		text := strings.TrimSpace(s.Text)
-		for kind, re := range map[string]*regexp.Regexp{"payee": payeeRe, "greeting": greetingRe, "dba": dbaRe, "copyright": copyRe} {
-			if m := re.FindStringSubmatch(text); m != nil {
+		for _, k := range sayings {
+			if m := k.re.FindStringSubmatch(text); m != nil {
 				if n := nameStart(m[1]); n != "" {
-					note(kind, n, s)
+					note(k.kind, n, s)
 				}
 			}
 		}
@@ -109,20 +116,23 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 			domains = append(domains, strings.ReplaceAll(joined, "-", ""), strings.ReplaceAll(rev, "-", ""))
 		}
 	}
+	// kinds counts the kinds of place that say f, or a name that starts with it
+	// ("Glo Fiber" says "Glo"); its web address is one more.
 	kinds := func(f string) int {
-		n := 0
-		for printed, ks := range said {
-			if printed == f || strings.HasPrefix(printed, f) && len(f) >= 3 {
-				n += len(ks)
+		set := map[string]bool{}
+		for name, ks := range said {
+			if strings.HasPrefix(name, f) {
+				for k := range ks {
+					set[k] = true
+				}
 			}
 		}
 		for _, d := range domains {
 			if strings.Contains(d, f) {
-				n++
-				break
+				set["web"] = true
 			}
 		}
-		return n
+		return len(set)
 	}
 
 	// The logo: a short line of large type at the top of page 1, or its name without
