@@ -292,3 +292,27 @@ func TestNextBillDateIsNotTheBillDate(t *testing.T) {
 		t.Errorf("bill date %+v, want 2026-10-03 with no warning", f)
 	}
 }
+
+// A city line whose ZIP stands apart like a column (a tab, or a small render's wide
+// word space) is one city line; a number a column away is not its ZIP.
+func TestCityLineZIPApart(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		zipX float64
+		want bool
+	}{
+		{"close", 130, true},
+		{"a column away", 300, false},
+	} {
+		for _, ocr := range []bool{false, true} {
+			p := placedPage(1, ocr, placed{40, 100, 10, "HARBORVIEW PLUMBING LLC"}, placed{40, 112, 10, "1420 N CHARLES ST STE 300"},
+				placed{40, 124, 10, "BALTIMORE MD"}, placed{tc.zipX, 124, 10, "21201-3817"})
+			lay := layout.Build([]doc.Page{p})
+			b, _ := findAddresses(lay)
+			want := port.Address{Street: "1420 N CHARLES ST", Street2: "STE 300", City: "BALTIMORE", State: "MD", ZIP: "21201-3817"}
+			if got := b != nil && b.addr == want; got != tc.want {
+				t.Errorf("%s, ocr=%v: block %+v, want found=%v\n%s", tc.name, ocr, b, tc.want, lay.PageString(1))
+			}
+		}
+	}
+}

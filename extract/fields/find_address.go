@@ -30,6 +30,12 @@ var cityLineRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z]{2})\
 // only, where repairState decides.
 var cityLineOCRRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z][0-9a-z]|[0-9a-z][A-Z])\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
 
+// stateEndRe ends a city line cut before its ZIP; zipOnlyRe is a ZIP alone.
+var (
+	stateEndRe = regexp.MustCompile(`\p{L}[,.]?\s+[A-Za-z0-9]{2}\.?,?$`)
+	zipOnlyRe  = regexp.MustCompile(`^\d{5}(?:-\d{4})?$`)
+)
+
 // splitZIPRe is a ZIP+4 OCR read as two words ("68506-1 741"): the speck or gap of a
 // fax between two of its digits.
 var splitZIPRe = regexp.MustCompile(`\b(\d{5}-\d{1,3}) (\d{1,3})$`)
@@ -187,6 +193,13 @@ func findBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 			continue
 		}
 		text := strings.TrimSpace(s.Text)
+		if r := s.Right(); r != nil && stateEndRe.MatchString(text) && r.BBox[0]-s.BBox[2] < 6*s.Size {
+			// "BALTIMORE MD" and its ZIP set apart like a column (a tab, or a small
+			// render's wide word space): one city line.
+			if z := strings.TrimSpace(r.Text); zipOnlyRe.MatchString(z) {
+				text += " " + z
+			}
+		}
 		if len(text) < 8 || !isDigit(text[len(text)-1]) {
 			continue // every address ends with its ZIP
 		}
