@@ -22,11 +22,12 @@ var accountRule = labelRule{
 }
 
 // customerIDRule reads the identifier some carriers print instead of an account
-// number ("Customer ID", "Customer Number"), asked only when no account label is on
-// the bill: where both are printed, the account number is what a port names.
+// number ("Customer ID", "Customer Number", "Customer Account", "Billing ID"), asked
+// only when no account label is on the bill: where both are printed, the account
+// number is what a port names.
 var customerIDRule = labelRule{
-	hints:   []string{"customer"},
-	label:   regexp.MustCompile(`(?i)\bcustomer\s*(?:id\b|number|num\b\.?|no\b\.?|nbr\b\.?|#)`),
+	hints:   []string{"customer", "client", "subscriber", "billing"},
+	label:   regexp.MustCompile(`(?i)\b(?:customer|client|subscriber)\s*(?:id\b|number|num\b\.?|no\b\.?|nbr\b\.?|#|account\b)|\bbilling\s+id\b`),
 	exclude: accountRule.exclude,
 	value:   accountValue,
 	same:    0.9, right: 0.87, below: 0.8,

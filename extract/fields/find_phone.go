@@ -36,7 +36,7 @@ var carrierContact = regexp.MustCompile(`(?i)\b(?:customer\s+(?:service|care|sup
 	`repairs?|support|help|assistance|billing\s+(?:inquir|question|dept|department)|technical|tech\b|sales|to\s+pay|pay\s+by|` +
 	`payment\s+(?:line|center)|tty|tdd|relay|outage|report|dial|hearing|speech|disab|español|espanol|spanish|` +
 	`emergency|press|agent|reach\s+us|our\b|visit|text\s+us|business\s+office|fraud|lost\s+or\s+stolen|care\b|service\s+center|` +
-	`toll[\s-]free|hours|24/7|anytime|moving|upgrade|order)`)
+	`toll[\s-]free|hours|24/7|anytime|moving|upgrade|order|noc\b|network\s+operations|operations\s+center|trouble)`)
 
 var tollFree = map[string]bool{"800": true, "822": true, "833": true, "844": true, "855": true, "866": true,
 	"877": true, "888": true, "880": true, "881": true, "882": true, "883": true, "884": true, "885": true,

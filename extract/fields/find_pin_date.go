@@ -64,10 +64,12 @@ func findPIN(lay *layout.Layout) (*Field[string], []string) {
 // period is not the bill date.
 
 var billDateRule = labelRule{
-	hints: []string{"date", "issued", "prepared"},
+	hints: []string{"date", "issued", "prepared", "fecha"},
 	label: regexp.MustCompile(`(?i)\b(?:bill(?:ing)?\s+(?:issue\s+|cycle\s+|close\s+)?date|statement\s+(?:closing\s+)?date|invoice\s+date|` +
 		`date\s+of\s+(?:bill|statement|invoice)|bill\s+issued(?:\s+on)?|issue\s+date|date\s+issued|issued\s+on|closing\s+date|` +
-		`bill\s+prepared(?:\s+on)?|date\s+prepared|statement\s+issued)\b`),
+		`bill\s+prepared(?:\s+on)?|date\s+prepared|statement\s+issued|` +
+		// Spanish and French: "Fecha de factura", "Date de facturation".
+		`fecha\s+de\s+(?:la\s+)?(?:factura(?:ci[oó]n)?|emisi[oó]n|estado\s+de\s+cuenta)|date\s+de\s+(?:la\s+)?(?:facturation|facture|relev[ée]|[ée]mission))\b`),
 	// "Your next bill will be issued on ...": the next bill's date, not this one's.
 	exclude: regexp.MustCompile(`(?i)\b(?:due|payment|pay|next|previous|last)\s*$|\bnext\s+(?:bill|statement|invoice)\b`),
 	value:   dateValue,
@@ -75,12 +77,23 @@ var billDateRule = labelRule{
 }
 
 var months = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7,
-	"aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+	"aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+	// Spanish and French, as bills for those customers print them (whole or cut).
+	"enero": 1, "ene": 1, "febrero": 2, "marzo": 3, "abril": 4, "abr": 4, "mayo": 5, "junio": 6, "julio": 7,
+	"agosto": 8, "ago": 8, "septiembre": 9, "setiembre": 9, "set": 9, "octubre": 10, "noviembre": 11, "diciembre": 12, "dic": 12,
+	"janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "mars": 3, "avril": 4, "avr": 4, "mai": 5,
+	"juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+	"décembre": 12, "decembre": 12, "déc": 12}
 
 // weekdayRe is an optional weekday before a date ("Mon, Oct 5, 2026").
 const weekdayRe = `(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|sday|urday)?\.?,?\s+)?`
 
 const monthRe = `(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`
+
+// monthLatinRe is a month in Spanish or French ("12 de octubre de 2026", "12 octobre
+// 2026", "12 oct. 2026" is monthRe's).
+const monthLatinRe = `(enero|ene|febrero|marzo|abril|abr|mayo|junio|julio|agosto|ago|septiembre|setiembre|set|octubre|noviembre|diciembre|dic|` +
+	`janvier|janv|f[ée]vrier|f[ée]vr|mars|avril|avr|mai|juin|juillet|juil|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|d[ée]c)\.?`
 
 var dateForms = []struct {
 	re    *regexp.Regexp
@@ -89,6 +102,7 @@ var dateForms = []struct {
 	{regexp.MustCompile(`(?i)^` + weekdayRe + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`), "mdy"},
 	{regexp.MustCompile(`(?i)^` + weekdayRe + `(\d{1,2})(?:st|nd|rd|th)?\s+` + monthRe + `,?\s+(\d{4})\b`), "dmy"},
 	{regexp.MustCompile(`(?i)^(\d{1,2})-` + monthRe + `-(\d{2,4})\b`), "dmy"},
+	{regexp.MustCompile(`(?i)^(?:le\s+)?(\d{1,2})(?:er)?\s+(?:de\s+)?` + monthLatinRe + `,?\s+(?:de\s+|del\s+)?(\d{4})\b`), "dmy"},
 	{regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})\b`), "ymd"},
 	{regexp.MustCompile(`^` + weekdayRe + `(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b`), "mdy"},
 	{regexp.MustCompile(`^(\d{1,2})-(\d{1,2})-(\d{4}|\d{2})\b`), "mdy"},
@@ -119,10 +133,11 @@ func parseDate(s string) (int, string) {
 					mo = time.Month(n)
 				} else {
 					k := strings.ToLower(strings.TrimSuffix(v, "."))
-					if len(k) > 3 && k != "sept" {
-						k = k[:3]
+					if m, ok := months[k]; ok {
+						mo = m
+					} else if len(k) > 3 {
+						mo = months[k[:3]] // "October", "Sept."
 					}
-					mo = months[k]
 				}
 			}
 		}
@@ -191,6 +206,9 @@ func headerDate(lay *layout.Layout) *Field[string] {
 		}
 		if l := s.Left(); l != nil && notBillDateRe.MatchString(l.Text) {
 			continue
+		}
+		if a := lay.Above(s); a != nil && s.BBox[1]-a.BBox[3] < 1.5*s.Size && notBillDateRe.MatchString(a.Text) {
+			continue // a column headed "Due date"
 		}
 		if r := s.Right(); r != nil && rangeAfterRe.MatchString(r.Text) {
 			continue
