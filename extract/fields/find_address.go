@@ -519,7 +519,7 @@ func (b *addrBlock) people() (person, business *layout.Seg, personText string) {
 		return person, business, personText
 	}
 	for _, n := range plain {
-		if business == nil && businessLike(stripLabel(n.Text)) {
+		if t := stripLabel(n.Text); business == nil && businessLike(t) && !coupleName(t) {
 			business = n
 		}
 	}

@@ -153,3 +153,24 @@ func TestJoinSplitZIP(t *testing.T) {
 		}
 	}
 }
+
+func TestCoupleName(t *testing.T) {
+	for in, want := range map[string]bool{
+		"DALE & MARLENE VOSBURG":     true,
+		"John and Jane Doe":          true,
+		"MR & MRS JOHN DOE":          true,
+		"Mr. and Mrs. R. Okafor":     true,
+		"ROBERT J & MARY K SMITH":    true,
+		"CEDAR & SALT MARINE":        false, // not given names
+		"JOHN & SONS":                false,
+		"DALE & MARLENE VOSBURG LLC": false,
+		"BARBARA & JAMES PLUMBING":   false,
+		"SMITH & WESSON":             false,
+		"DALE MARLENE VOSBURG":       false,
+		"JOHN & MARY":                false, // no surname
+	} {
+		if got := coupleName(in); got != want {
+			t.Errorf("coupleName(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
