@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -51,6 +52,11 @@ func findFields(lay *layout.Layout, sections []hit) (Fields, []PhoneNumber, []st
 			if lay.Source(business.Page) == doc.SourceOCR {
 				f.BusinessName.Value = closeInitialism(business.JoinTight(i, i+len(t)))
 			}
+		}
+	}
+	if f.CarrierName != nil {
+		if _, ok := port.FindCarrier(f.CarrierName.Value); !ok {
+			warnings = append(warnings, fmt.Sprintf("the carrier %q is not one portdocs knows: it was read from where the bill names its sender (its heading, payee, legal line, web address)", f.CarrierName.Value))
 		}
 	}
 	if f.CarrierName != nil && f.AccountPIN == nil {

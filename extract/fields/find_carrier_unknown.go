@@ -66,7 +66,10 @@ func nameStart(rest string) string {
 var logoStop = regexp.MustCompile(`(?i)\b(?:statement|invoice|bill|billing|account|summary|page|total|amount|due|date|your|customer|number|service|payment|monthly|notice)\b`)
 
 // unknownCarrier names a carrier the table does not know, from the bill's structure,
-// or returns nil.
+// or returns nil. Its confidence grows with the kinds of place that name it: the logo
+// and one place (0.77) is below a check's review line, the logo and two (0.84) or
+// two places without a logo (0.8) are not; the extraction warns that the carrier is
+// not a known one either way.
 func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 	// Where the sender names itself, by kind; a kind counts once however often.
 	said := map[string]map[string]bool{} // folded name → kinds
@@ -147,7 +150,7 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 		}
 		text := strings.TrimSpace(s.Text)
 		ws := strings.Fields(text)
-		if len(ws) > 3 || strings.ContainsAny(text, "0123456789:$@") || logoStop.MatchString(text) || !hasLetter(text) {
+		if len(ws) > 5 || strings.ContainsAny(text, "0123456789:$@") || logoStop.MatchString(text) || !hasLetter(text) {
 			continue
 		}
 		names := []string{text}
@@ -166,9 +169,7 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 	}
 	if best != nil {
 		start := strings.Index(best.Text, bestName)
-		f := hit{seg: best, start: start, end: start + len(bestName), value: bestName, rule: math.Min(0.85, 0.6+0.08*float64(bestKinds))}.field(lay)
-		f.Warnings = append(f.Warnings, "carrier_name: not a carrier portdocs knows; read from the bill's heading and where it names itself (check it on the bill)")
-		return f
+		return hit{seg: best, start: start, end: start + len(bestName), value: bestName, rule: math.Min(0.92, 0.7+0.07*float64(bestKinds))}.field(lay)
 	}
 
 	// No logo in text (often an image): a name said in two kinds of places.
@@ -187,9 +188,7 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 	if start < 0 {
 		return nil
 	}
-	f := hit{seg: p.seg, start: start, end: start + len(name), value: name, rule: math.Min(0.75, 0.5+0.08*float64(most))}.field(lay)
-	f.Warnings = append(f.Warnings, "carrier_name: not a carrier portdocs knows; read from where the bill names its sender (check it on the bill)")
-	return f
+	return hit{seg: p.seg, start: start, end: start + len(name), value: name, rule: math.Min(0.85, 0.6+0.1*float64(most))}.field(lay)
 }
 
 func hasLetter(s string) bool {

@@ -456,7 +456,7 @@ func TestFindUnknownCarrier(t *testing.T) {
 		name  string
 		pages []string
 		want  any
-		known bool // a known carrier: no warning
+		known bool // a carrier the table knows
 	}{
 		{"logo and payee", []string{"!Kestrel\nAccount No. 5003-18427\nAmount due $24.95\nMake checks payable to Kestrel."}, "Kestrel", false},
 		{"logo and web address", []string{"!BLUESTEM BUSINESS\nAccount No. 402-071-3390\nSupport: bluestemfiber.com/business"}, "BLUESTEM", false},
@@ -479,8 +479,11 @@ func TestFindUnknownCarrier(t *testing.T) {
 					return
 				}
 				checkEvidence(t, f)
-				if warned := len(f.Warnings) > 0; warned == tc.known {
-					t.Errorf("warnings %q; known carrier %v", f.Warnings, tc.known)
+				if _, ok := port.FindCarrier(f.Value); ok != tc.known {
+					t.Errorf("%q known to the table: %v, want %v", f.Value, ok, tc.known)
+				}
+				if !tc.known && (f.Confidence > 0.92 || len(f.Warnings) > 0) {
+					t.Errorf("an unknown carrier's confidence %v, warnings %q", f.Confidence, f.Warnings)
 				}
 			})
 		}
