@@ -156,6 +156,9 @@ var Carriers = []Carrier{
 	{Name: "Red Pocket Mobile", Wireless: true, Names: []string{"Red Pocket Mobile", "Red Pocket"}},
 	{Name: "TextNow", Wireless: true, Names: []string{"TextNow", "TextNow, Inc."}},
 	{Name: "magicJack", Names: []string{"magicJack", "magicJack VocalTec"}},
+	{Name: "TPx", Names: []string{"TPx", "TPx Communications", "TelePacific", "TelePacific Communications"}},
+	{Name: "Cellcom", Wireless: true, Names: []string{"Cellcom", "Nsight", "Nsight Telservices"}},
+	{Name: "Vexus Fiber", Names: []string{"Vexus Fiber", "Vexus"}},
 }
 
 // legalSuffixes are dropped at the end of a folded name before comparing, so

@@ -168,6 +168,18 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 		}
 	}
 	if best != nil {
+		if oneCase(bestName) {
+			// A logo in capitals ("TPX") yields to the name in mixed case where the
+			// bill prints it in text ("TPx" in its running header).
+			for _, s := range lay.Segs {
+				if i := strings.Index(s.Lower, layout.ASCIILower(bestName)); i >= 0 && (i == 0 || !isAlnum(s.Lower[i-1])) {
+					if e := i + len(bestName); (e == len(s.Lower) || !isAlnum(s.Lower[e])) && !oneCase(s.Text[i:e]) {
+						best, bestName = s, s.Text[i:e]
+						break
+					}
+				}
+			}
+		}
 		start := strings.Index(best.Text, bestName)
 		return hit{seg: best, start: start, end: start + len(bestName), value: bestName, rule: math.Min(0.92, 0.7+0.07*float64(bestKinds))}.field(lay)
 	}

@@ -464,6 +464,7 @@ func TestFindUnknownCarrier(t *testing.T) {
 		{"a customer's e-mail is no web address", []string{"!Carolina Coastal\nAccount No. 402-071-3390\nEmail ops@carolinacoastal.com"}, nil, false},
 		{"greeting and payee, no logo", []string{"Statement\nThanks for choosing Larkspur Fiber.\nAccount 20418875\nMake checks payable to Larkspur Fiber"}, "Larkspur Fiber", false},
 		{"known carrier only in marketing", []string{"!Kestrel\nMoving from CenturyLink? Keep your number.\nPay at kestrel.net/pay"}, "Kestrel", false},
+		{"a capitals logo yields to the name in mixed case", []string{"Kestrel\tCustomer Account 1048-22719\tPage 1 of 3\n!KESTREL\nMake checks payable to KESTREL"}, "Kestrel", false},
 		{"a sentence is no name", []string{"Statement\nWelcome to your new bill\nwww.yournewbill.com"}, nil, false},
 		{"a lower-case brand printed only so", []string{"!altafiber business\nAccount Number 513 555-0172 448\naltafiber\nPO Box 748003"}, "altafiber", true},
 		{"a stub's capitals yield to the payee line", []string{"!Granite\nAccount Number 04417826\nPlease return this portion with your payment.\tGRANITE TELECOMMUNICATIONS\nMake checks payable to Granite Telecommunications, LLC"}, "Granite Telecommunications", true},
