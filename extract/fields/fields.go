@@ -42,7 +42,7 @@ func findFields(lay *layout.Layout, sections []hit) (Fields, []PhoneNumber, []st
 			personText = trimStrayStop(personText)
 			f.BillingName = hit{seg: person, start: i, end: i + len(personText), value: personText, rule: 0.85}.field(lay)
 			if lay.Source(person.Page) == doc.SourceOCR {
-				f.BillingName.Value = person.JoinTight(i, i+len(personText))
+				f.BillingName.Value = nameDigits(person.JoinTight(i, i+len(personText)))
 			}
 		}
 		if business != nil {
@@ -135,6 +135,32 @@ func trimStrayStop(name string) string {
 // ("P.C", "L.L.C"): OCR drops a final speck-sized stop, and an initialism written with
 // stops always ends with one.
 var openInitialismRe = regexp.MustCompile(`(?:^|\s)(?:[A-Z]\.){1,3}[A-Z]$`)
+
+// nameLookAlikes are the capitals OCR reads as digits at a name word's start.
+var nameLookAlikes = map[byte]byte{'0': 'O', '1': 'I', '5': 'S', '8': 'B', '6': 'G'}
+
+// nameDigits mends the digit OCR put at the start of an OCR'd person's name word, where
+// no name has one: read twice beside its letter ("0O'BRIEN": the 0 goes) or for it
+// ("0'BRIEN": O'BRIEN). Other words are returned as read.
+func nameDigits(name string) string {
+	ws := strings.Fields(name)
+	for i, w := range ws {
+		if len(w) < 3 || !isDigit(w[0]) || !isLetterByte(w[1]) && w[1] != '\'' {
+			continue
+		}
+		c, ok := nameLookAlikes[w[0]]
+		switch {
+		case !ok:
+		case w[1] == c:
+			ws[i] = w[1:]
+		default:
+			ws[i] = string(c) + w[1:]
+		}
+	}
+	return strings.Join(ws, " ")
+}
+
+func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // closeInitialism gives an OCR'd business name's trailing initialism back its final
 // stop; anything else is returned as read.
