@@ -193,7 +193,7 @@ func findBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 			continue
 		}
 		text := strings.TrimSpace(s.Text)
-		if r := s.Right(); r != nil && stateEndRe.MatchString(text) && r.BBox[0]-s.BBox[2] < 6*s.Size {
+		if r := s.Right(); r != nil && text != "" && !isDigit(text[len(text)-1]) && r.BBox[0]-s.BBox[2] < 6*s.Size && stateEndRe.MatchString(text) {
 			// "BALTIMORE MD" and its ZIP set apart like a column (a tab, or a small
 			// render's wide word space): one city line.
 			if z := strings.TrimSpace(r.Text); zipOnlyRe.MatchString(z) {
