@@ -56,7 +56,7 @@ func trimLegal(s string) string { return legalTail.ReplaceAllString(s, "") }
 var (
 	marketingRe    = regexp.MustCompile(`(?i)\b(?:switch|switching|switched|compare|compared|comparison|than|vs\.?|versus|competitor|unlike|leave|leaving|moving\s+from|coming\s+from|still\s+(?:on|with|paying)|other\s+carriers?|bring\s+your|port\s+your|porting|offer|offers|save|savings|promo|deal|trade[\s\-]?in|coverage\s+map|%)`)
 	remitRe        = regexp.MustCompile(`(?i)\b(?:payable\s+to|remit|make\s+checks|send\s+payment|mail\s+payment|payment\s+address|return\s+this\s+(?:portion|stub|coupon)|detach|amount\s+enclosed)`)
-	ownMarketingRe = regexp.MustCompile(`(?i)(?:^|[^\w])(?:to|with)\s+(?:the\s+)?$`)
+	ownMarketingRe = regexp.MustCompile(`(?i)\b(?:port|bring|move|transfer|take|keep)\b[^.?!]*\b(?:to|with)\s+(?:the\s+)?$`)
 	notOwnRe       = regexp.MustCompile(`(?i)\b(?:compared?|similar|relative|next|close|equal|equivalent|superior)\s+to\s+(?:the\s+)?$`)
 	legalLineRe    = regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all\s+rights\s+reserved|trademark|d/b/a|\bdba\b|is\s+a\s+(?:registered|service)`)
 	sentenceWord   = 9 // a segment with more words than this is running text

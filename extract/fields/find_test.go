@@ -236,6 +236,7 @@ func TestFindCarrier(t *testing.T) {
 		{"ordinary word is not a carrier", []string{"Choose the optimum plan for your bandwidth needs and zoom meetings today"}, nil},
 		{"only a legal entity names it", []string{"Statement\nAccount Number 04417826\nGranite Telecommunications, LLC - 100 Newport Avenue Ext, Quincy, MA 02171 - Page 1 of 2"}, "Granite Telecommunications"},
 		{"marketing sends the reader to it", []string{"Statement\nAccount Number 1234 5678\nSwitching from CenturyLink? Port your number to Google Fiber Phone for $10/mo.\nGoogle Fiber Inc. | Page 1 of 2"}, "Google Fiber"},
+		{"'switch to' another is a competitor", []string{"!Frontier\nAccount Number 1234 5678\nThinking of switching to Spectrum? Call us first."}, "Frontier"},
 		{"compared to is a competitor", []string{"!Frontier\nAccount Number 1234 5678\nFaster compared to Spectrum, with no data caps and a 20% discount."}, "Frontier"},
 		{"remittance and legal line", []string{"Statement\nMake checks payable to Frontier\nFrontier Communications Parent, Inc. All rights reserved."}, "Frontier"},
 		{"repeated on every page", []string{"Statement\tSpectrum\nPage 1", "Statement\tSpectrum\nPage 2"}, "Spectrum"},
