@@ -438,6 +438,17 @@ func nameIsCarrier(s string) bool {
 // notNameRe: words of a bill's headings and tables, never of a name line.
 var notNameRe = regexp.MustCompile(`(?i)\b(?:page|account|acct|statement|invoice|billing|bill\s+(?:date|period|to)|date|total|amount|due|balance|summary|charges?|payments?|period|number|phone|www|https?|\.com|e-?mail|continued|details?|usage)\b`)
 
+// allCodes: every word of s holds a digit ("T14 P1 G0117"), as no name's words do.
+func allCodes(s string) bool {
+	ws := strings.Fields(s)
+	for _, w := range ws {
+		if countDigits(w) == 0 {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
 // nameLike: a line that can be a person, contact or business line of a mailing block.
 func nameLike(s string) bool {
 	s = strings.TrimSpace(s)
@@ -452,6 +463,9 @@ func nameLike(s string) bool {
 	}
 	if notNameRe.MatchString(s) {
 		return false
+	}
+	if allCodes(s) {
+		return false // a mail piece's sort code ("T14 P1"), no name
 	}
 	letters := 0
 	for _, r := range s {

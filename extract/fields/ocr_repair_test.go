@@ -188,3 +188,11 @@ func TestNameDigits(t *testing.T) {
 		}
 	}
 }
+
+func TestSortCodeIsNoName(t *testing.T) {
+	for in, want := range map[string]bool{"T14 P1": false, "A1 PLUMBING": true, "JANE DOE": true} {
+		if got := nameLike(in); got != want {
+			t.Errorf("nameLike(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

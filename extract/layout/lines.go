@@ -115,7 +115,14 @@ func groupLines(p doc.Page) []*Line {
 			level := func(t0, b0, t1, b1, hs float64) bool { return math.Abs(t0-t1) <= 0.25*hs || math.Abs(b0-b1) <= 0.25*hs }
 			stretched := h > 1.4*b.h && h < 3*b.h && level(w.BBox[1], w.BBox[3], mid(b)-b.h/2, mid(b)+b.h/2, b.h) ||
 				b.n == 1 && b.h > 1.4*h && b.h < 3*h && level(w.BBox[1], w.BBox[3], b.top, b.bot, h)
-			if c-mid(b) <= 0.5*math.Min(h, b.h) || stretched {
+			// Words of clearly different sizes share a line only on one baseline: a
+			// column of small type beside a block of larger type, on baselines of its
+			// own, is other lines.
+			near := c-mid(b) <= 0.5*math.Min(h, b.h)
+			if r := h / b.h; near && (r > 1.25 || r < 0.8) && math.Abs(w.BBox[3]-b.bot) > 0.3*math.Min(h, b.h) {
+				near = false
+			}
+			if near || stretched {
 				b.words = append(b.words, w)
 				b.sum += c
 				b.n++

@@ -84,3 +84,25 @@ func TestJoinTight(t *testing.T) {
 		}
 	}
 }
+
+// A block of larger type beside a column of smaller type on baselines of its own stays
+// one line per baseline: "BERNADETTE A KOWALCZYK" is not split between the column's
+// lines.
+func TestMixedSizesKeepTheirBaselines(t *testing.T) {
+	w := func(text string, x0, y0, x1, y1 float64) doc.Word {
+		return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
+	}
+	p := doc.Page{Number: 1, Width: 612, Height: 792, Source: doc.SourceOCR, Words: []doc.Word{
+		w("Go", 332.2, 169.65, 342.6, 176.57), w("paperless", 345, 170.65, 382.9, 177.57),
+		w("BERNADETTE", 63.7, 171.92, 125.5, 181.14), w("A", 128.4, 172.92, 134.7, 182.14), w("KOWALCZYK", 137.6, 171.42, 195.9, 180.64),
+		w("the", 332.2, 179.4, 345, 186.3), w("code", 348, 179.4, 368, 186.3),
+	}}
+	lay := Build([]doc.Page{p})
+	found := false
+	for _, s := range lay.Segs {
+		found = found || s.Text == "BERNADETTE A KOWALCZYK"
+	}
+	if !found {
+		t.Errorf("the name is split:\n%s", lay.PageString(1))
+	}
+}
