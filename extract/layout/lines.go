@@ -115,14 +115,7 @@ func groupLines(p doc.Page) []*Line {
 			level := func(t0, b0, t1, b1, hs float64) bool { return math.Abs(t0-t1) <= 0.25*hs || math.Abs(b0-b1) <= 0.25*hs }
 			stretched := h > 1.4*b.h && h < 3*b.h && level(w.BBox[1], w.BBox[3], mid(b)-b.h/2, mid(b)+b.h/2, b.h) ||
 				b.n == 1 && b.h > 1.4*h && b.h < 3*h && level(w.BBox[1], w.BBox[3], b.top, b.bot, h)
-			// Words of clearly different sizes share a line only on one baseline: a
-			// column of small type beside a block of larger type, on baselines of its
-			// own, is other lines.
-			near := c-mid(b) <= 0.5*math.Min(h, b.h)
-			if r := h / b.h; near && (r > 1.25 || r < 0.8) && math.Abs(w.BBox[3]-b.bot) > 0.3*math.Min(h, b.h) {
-				near = false
-			}
-			if near || stretched {
+			if c-mid(b) <= 0.5*math.Min(h, b.h) || stretched {
 				b.words = append(b.words, w)
 				b.sum += c
 				b.n++
@@ -147,6 +140,48 @@ func groupLines(p doc.Page) []*Line {
 	}
 	bands = append(bands, markBands...)
 	sort.SliceStable(bands, func(i, j int) bool { return mid(bands[i]) < mid(bands[j]) })
+	// A word or two left alone in a band while they stand between two words of the
+	// next band up or down, a word space from each and level with both, belong to
+	// that line: the band's middle drifted past them ("BERNADETTE A KOWALCZYK" beside
+	// a column of smaller type on offset baselines).
+	overlap := func(a, b doc.Word) float64 { return math.Min(a.BBox[3], b.BBox[3]) - math.Max(a.BBox[1], b.BBox[1]) }
+	between := func(w doc.Word, o *band) bool {
+		h := w.BBox[3] - w.BBox[1]
+		left, right := false, false
+		for _, x := range o.words {
+			if overlap(w, x) < 0.5*h {
+				continue
+			}
+			if g := w.BBox[0] - x.BBox[2]; g >= -0.5 && g < SegmentGap*h {
+				left = true
+			}
+			if g := x.BBox[0] - w.BBox[2]; g >= -0.5 && g < SegmentGap*h {
+				right = true
+			}
+		}
+		return left && right
+	}
+	for i := 0; i < len(bands); i++ {
+		b := bands[i]
+		if len(b.words) > 2 {
+			continue
+		}
+		for _, j := range []int{i - 1, i + 1} {
+			if j < 0 || j >= len(bands) {
+				continue
+			}
+			all := true
+			for _, w := range b.words {
+				all = all && between(w, bands[j])
+			}
+			if all {
+				bands[j].words = append(bands[j].words, b.words...)
+				bands = append(bands[:i], bands[i+1:]...)
+				i--
+				break
+			}
+		}
+	}
 	rows := make([][]doc.Word, len(bands))
 	for i, b := range bands {
 		ws := b.words
