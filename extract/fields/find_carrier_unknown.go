@@ -204,8 +204,8 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 }
 
 func hasLetter(s string) bool {
-	for _, r := range s {
-		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+	for i := 0; i < len(s); i++ {
+		if isLetterByte(s[i]) {
 			return true
 		}
 	}
