@@ -6,6 +6,7 @@ import (
 	"github.com/portdocs/portdocs/extract/layout"
 	"github.com/portdocs/portdocs/extract/ocr"
 	"os"
+	"regexp"
 	"testing"
 )
 
@@ -34,6 +35,17 @@ func TestDebugFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("method %s, warnings %q", method, warnings)
+	if re := os.Getenv("PORTDOCS_DEBUG_WORDS"); re != "" {
+		// The words matching REGEXP with their boxes, to see why they share a line or not.
+		m := regexp.MustCompile(re)
+		for _, p := range pages {
+			for _, w := range p.Words {
+				if m.MatchString(w.Text) {
+					t.Logf("p%d %-20q x %.1f-%.1f y %.1f-%.1f size %.1f conf %.2f", p.Number, w.Text, w.BBox[0], w.BBox[2], w.BBox[1], w.BBox[3], w.FontSize, w.Confidence)
+				}
+			}
+		}
+	}
 	lay := layout.Build(pages)
 	for i := range pages {
 		t.Logf("--- page %d (%gx%g)\n%s", i+1, pages[i].Width, pages[i].Height, lay.PageString(i+1))

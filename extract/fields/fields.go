@@ -42,7 +42,7 @@ func findFields(lay *layout.Layout, sections []hit) (Fields, []PhoneNumber, []st
 			personText = trimStrayStop(personText)
 			f.BillingName = hit{seg: person, start: i, end: i + len(personText), value: personText, rule: 0.85}.field(lay)
 			if lay.Source(person.Page) == doc.SourceOCR {
-				f.BillingName.Value = nameDigits(person.JoinTight(i, i+len(personText)))
+				f.BillingName.Value = mendNameOCR(person.JoinTight(i, i+len(personText)))
 			}
 		}
 		if business != nil {
@@ -139,23 +139,33 @@ var openInitialismRe = regexp.MustCompile(`(?:^|\s)(?:[A-Z]\.){1,3}[A-Z]$`)
 // nameLookAlikes are the capitals OCR reads as digits at a name word's start.
 var nameLookAlikes = map[byte]byte{'0': 'O', '1': 'I', '5': 'S', '8': 'B', '6': 'G'}
 
-// nameDigits mends the digit OCR put at the start of an OCR'd person's name word, where
-// no name has one: read twice beside its letter ("0O'BRIEN": the 0 goes) or for it
-// ("0'BRIEN": O'BRIEN). Other words are returned as read.
-func nameDigits(name string) string {
+// mendNameOCR mends what OCR puts in an OCR'd person's name where no name has it:
+//   - a digit at the start of a word, read twice beside its letter ("0O'BRIEN": the 0
+//     goes) or for it ("0'BRIEN": O'BRIEN);
+//   - a Q ending a word after a consonant ("FAIRBANKS-OTERQ": OTERO), where names end
+//     in Q only after a vowel (Tariq, Farooq) and the O's tail is a speck's.
+//
+// Other words are returned as read.
+func mendNameOCR(name string) string {
 	ws := strings.Fields(name)
 	for i, w := range ws {
-		if len(w) < 3 || !isDigit(w[0]) || !isLetterByte(w[1]) && w[1] != '\'' {
-			continue
+		if len(w) >= 3 && isDigit(w[0]) && (isLetterByte(w[1]) || w[1] == '\'') {
+			c, ok := nameLookAlikes[w[0]]
+			switch {
+			case !ok:
+			case w[1] == c:
+				w = w[1:]
+			default:
+				w = string(c) + w[1:]
+			}
 		}
-		c, ok := nameLookAlikes[w[0]]
-		switch {
-		case !ok:
-		case w[1] == c:
-			ws[i] = w[1:]
-		default:
-			ws[i] = string(c) + w[1:]
+		parts := strings.Split(w, "-")
+		for k, p := range parts {
+			if n := len(p); n >= 3 && (p[n-1] == 'Q' || p[n-1] == 'q') && isLetterByte(p[n-2]) && !strings.ContainsRune("AEIOUYaeiouy", rune(p[n-2])) {
+				parts[k] = p[:n-1] + string(p[n-1]-'Q'+'O')
+			}
 		}
+		ws[i] = strings.Join(parts, "-")
 	}
 	return strings.Join(ws, " ")
 }

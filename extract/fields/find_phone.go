@@ -143,9 +143,19 @@ func findPhones(lay *layout.Layout, skip []span) []PhoneNumber {
 	// (the carrier's own main number is never one of the customer's, but a customer's
 	// line printed once more in a "your numbers" sidebar is) counts once, as the
 	// customer's: the carrier's mention does not take it away.
+	//
+	// The other way round, a number the bill labels as the carrier's ("Local office:")
+	// and prints elsewhere with nothing saying it is a line (a footer OCR garbled, a
+	// page alone with no running footer to repeat it) stays the carrier's.
+	carrierNamed := map[string]bool{}
+	for _, c := range cands {
+		if !c.local && (c.place.carrierLabel || c.place.headCarrier) {
+			carrierNamed[c.e164] = true
+		}
+	}
 	var customer []*phoneCand
 	for _, c := range cands {
-		if c.local {
+		if c.local || carrierNamed[c.e164] && !c.place.lineOfAccount() {
 			continue
 		}
 		switch owner, conf := c.place.owner(); owner {

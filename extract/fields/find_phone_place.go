@@ -64,6 +64,11 @@ func (p place) owner() (owner, float64) {
 	return ownerCustomer, 0.8
 }
 
+// lineOfAccount: the number's row, label or column says it is a line of the account.
+func (p place) lineOfAccount() bool {
+	return p.billed || p.lineLabel || p.headCustomer
+}
+
 // owner7 decides a seven-digit number's owner: the customer's only on a row the bill
 // lists as a line of the account.
 func (p place) owner7() owner {

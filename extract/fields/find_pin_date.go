@@ -2,6 +2,7 @@ package fields
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -195,7 +196,15 @@ func headerDate(lay *layout.Layout) *Field[string] {
 	if len(lay.Pages) == 0 {
 		return nil
 	}
-	limit := 0.25 * lay.Pages[0].Height
+	// "Near the top" is the top quarter of the page's text: a screenshot of a viewer
+	// shows the page below its toolbar and small inside the window.
+	top, bot := lay.Pages[0].Height, 0.0
+	for _, s := range lay.Segs {
+		if s.Page == 1 {
+			top, bot = math.Min(top, s.BBox[1]), math.Max(bot, s.BBox[3])
+		}
+	}
+	limit := top + 0.25*(bot-top)
 	for _, s := range lay.Segs {
 		if s.Page != 1 || s.BBox[1] > limit {
 			continue

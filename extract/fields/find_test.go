@@ -146,6 +146,22 @@ func TestFindBillDate(t *testing.T) {
 	}
 }
 
+// A viewer's screenshot shows the page small and below the window's toolbar: its
+// header date stands in the top quarter of the page's text, not of the image.
+func TestHeaderDateOfAPageDrawnSmall(t *testing.T) {
+	for _, l := range layouts {
+		pages := pagetest.Pages(l.opts, "Vexus Fiber\nAcct 7720-041-336\tOctober 12, 2026\tAmount due $83.36\n"+
+			strings.Repeat("Voice line\t$29.95\n", 20)+"Page 1 of 2")
+		for i := range pages[0].Words {
+			pages[0].Words[i].BBox[1] += 300
+			pages[0].Words[i].BBox[3] += 300
+		}
+		if got := strVal(findBillDate(layout.Build(pages))); got != "2026-10-12" {
+			t.Errorf("%s: bill date = %v, want 2026-10-12", l.name, got)
+		}
+	}
+}
+
 // TestFindPhonesPageFrame: a number printed only in every page's footer is the
 // carrier's; a customer's line is not, even printed again in the footer.
 func TestFindPhonesPageFrame(t *testing.T) {
@@ -200,6 +216,10 @@ func TestFindPhones(t *testing.T) {
 			[]string{"+13855550126"}},
 		{"a fax machine's header line", "Oct 27 2026 09:15AM HP LASERJET FAX 719.555.0177 page 1 of 2\nLine 719-555-0131", []string{"+17195550131"}},
 		{"under a carrier heading", "Questions?\n410-555-0190\n410-555-0191", nil},
+		{"labelled the carrier's once, printed bare again", "Line\t956-555-0124\t$29.95\nBusiness office: 956-555-0183\nGracias por su preferencia\t956-555-0183",
+			[]string{"+19565550124"}},
+		{"a line of the account also in the carrier's list", "Line\t956-555-0124\t$29.95\nSupport: 956-555-0124",
+			[]string{"+19565550124"}},
 		{"seven digits on the line table", "Number\tPlan\tMonthly\n(614) 555-0134\tBusiness Phone\t$34.99\n555-0135\tBusiness Phone\t$34.99",
 			[]string{"+16145550134", "+16145550135"}},
 	} {

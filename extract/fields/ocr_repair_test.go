@@ -175,16 +175,19 @@ func TestCoupleName(t *testing.T) {
 	}
 }
 
-func TestNameDigits(t *testing.T) {
+func TestMendNameOCR(t *testing.T) {
 	for in, want := range map[string]string{
 		"MARGARET 0O'BRIEN-HAYES": "MARGARET O'BRIEN-HAYES",
 		"MARGARET 0'BRIEN":        "MARGARET O'BRIEN",
 		"5ARAH LEE":               "SARAH LEE",
 		"JOHN SMITH 3RD":          "JOHN SMITH 3RD", // a digit before no letter look-alike
 		"JOHN SMITH":              "JOHN SMITH",
+		"NOEMI FAIRBANKS-OTERQ":   "NOEMI FAIRBANKS-OTERO",
+		"Noemi Oterq":             "Noemi Otero",
+		"TARIQ FAROOQ":            "TARIQ FAROOQ", // after a vowel, a name's own Q
 	} {
-		if got := nameDigits(in); got != want {
-			t.Errorf("nameDigits(%q) = %q, want %q", in, got, want)
+		if got := mendNameOCR(in); got != want {
+			t.Errorf("mendNameOCR(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -182,6 +182,40 @@ func groupLines(p doc.Page) []*Line {
 			}
 		}
 	}
+	// A word of large type that joined a band of small type by one level edge (a logo
+	// word top-aligned with a heading beside it: "Fiber" of "Vexus Fiber" next to
+	// "Estado de cuenta") belongs with a word of its own height a word space beside
+	// it, level with it at the top and the bottom, in another band ("Vexus").
+	levelNeighbour := func(w doc.Word, skip int) int {
+		h := w.BBox[3] - w.BBox[1]
+		for j, o := range bands {
+			for _, x := range o.words {
+				hx := x.BBox[3] - x.BBox[1]
+				if j == skip || hx < 0.75*h || hx > 1.33*h || math.Abs(x.BBox[1]-w.BBox[1]) > 0.25*h || math.Abs(x.BBox[3]-w.BBox[3]) > 0.25*h {
+					continue
+				}
+				if g := math.Max(w.BBox[0]-x.BBox[2], x.BBox[0]-w.BBox[2]); g >= -0.5 && g < SegmentGap*h {
+					return j
+				}
+			}
+		}
+		return -1
+	}
+	for i := 0; i < len(bands); i++ {
+		b := bands[i]
+		for k := 0; k < len(b.words) && len(b.words) > 1; k++ {
+			w := b.words[k]
+			h := w.BBox[3] - w.BBox[1]
+			if h <= 1.4*b.h {
+				continue
+			}
+			if o := levelNeighbour(w, i); o >= 0 {
+				bands[o].words = append(bands[o].words, w)
+				b.words = append(b.words[:k], b.words[k+1:]...)
+				k--
+			}
+		}
+	}
 	rows := make([][]doc.Word, len(bands))
 	for i, b := range bands {
 		ws := b.words

@@ -61,6 +61,23 @@ func TestStretchedWordKeepsItsLine(t *testing.T) {
 	}
 }
 
+// A logo's second word, as tall as its first and level with it, top-aligned with a
+// heading in small type beside it: it is not the heading's line ("Vexus Fiber" beside
+// "Estado de cuenta" on a fax, the boxes as Tesseract gave them).
+func TestLogoWordKeepsItsLogo(t *testing.T) {
+	w := func(text string, x0, y0, x1, y1 float64) doc.Word {
+		return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
+	}
+	p := doc.Page{Number: 1, Width: 646, Height: 834, Source: doc.SourceOCR, Words: []doc.Word{
+		w("Estado", 436.6, 50.9, 472.1, 59.8), w("de", 475.9, 51.1, 488.2, 59.5), w("cuenta", 491.8, 51.6, 526.6, 59.5), w("Statement", 533.8, 48.7, 589, 59.5),
+		w("Vexus", 58.3, 54.2, 132.5, 73.7), w("Fiber", 141.4, 49.2, 209.3, 73.2),
+		w("Account", 58, 110, 90, 118)}}
+	want := "Estado de cuenta Statement\nVexus Fiber\nAccount\n"
+	if got := Build([]doc.Page{p}).PageString(1); got != want {
+		t.Errorf("layout:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 // OCR splits a long word at a wide letter gap; the gap, far narrower than the line's
 // word spaces, tells it apart from a space.
 func TestJoinTight(t *testing.T) {
