@@ -75,12 +75,12 @@ func unitWord(t string) string {
 }
 
 var (
-	streetStartRe = regexp.MustCompile(`(?i)^(?:\d+[A-Z]?(?:[\-/]\d+[A-Z]?)?|[NSEW]\d+[NSEW]?\d*|P\.?\s?O\.?\s+BOX|POST\s+OFFICE\s+BOX|BOX|RR|HC|PMB|ONE|TWO)\b`)
+	streetStartRe = regexp.MustCompile(`(?i)^(?:\d+[A-Z]?(?:[\-/]\d+[A-Z]?)?|[NSEW]\d+[NSEW]?\d*|P\.?\s?O\.?\s+BOX|POST\s+OFFICE\s+BOX|BOX|RR|HC|PMB|ONE|TWO|MILE\s+\d+(?:\.\d+)?)\b`)
 	poBoxRe       = regexp.MustCompile(`(?i)^(?:P\.?\s?O\.?\s+BOX|POST\s+OFFICE\s+BOX|BOX)\s+\S+`)
 	// attnRe is the contact prefix, with the letters OCR confuses in it (ATIN, ATTH).
 	attnRe         = regexp.MustCompile(`(?i)^(?:A\s?T\s?[TIl1]\s?[NH]|ATTENTION|ATENCI[OÓ]N|[AÀ]\s+L['’]ATTENTION\s+DE|C/O|C\\O|CARE\s+OF)(?:[:.;]\s*|\s+|$)`)
 	remitLabelRe   = regexp.MustCompile(`(?i)payable\s+to|remit|make\s+checks|send\s+(?:your\s+)?payments?|mail\s+(?:your\s+)?payments?|payment\s+address|pay\s+by\s+mail|return\s+(?:this|bottom)|amount\s+enclosed|payment\s+coupon|please\s+mail`)
-	serviceLabelRe = regexp.MustCompile(`(?i)\b(?:service\s+(?:address|location)|service\s+for\b|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|where\s+(?:your\s+)?service|(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?e?911\)?)?\s+(?:address|location))`)
+	serviceLabelRe = regexp.MustCompile(`(?i)\b(?:service\s+(?:address|location)|service\s+for\b|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|where\s+(?:your\s+)?service|(?:primary\s+)?place\s+of\s+(?:primary\s+)?use|(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?e?911\)?)?\s+(?:address|location))`)
 	billingLabelRe = regexp.MustCompile(`(?i)\b(?:bill\s+to|billing\s+address|mailing\s+address|account\s+address|customer\s+address|sold\s+to|billed\s+to)`)
 	anyLabelRe     = regexp.MustCompile(`^[^:]{2,40}:\s*`)
 )
@@ -383,7 +383,7 @@ func leftText(s *layout.Seg) string {
 	return ""
 }
 
-var labelPrefixRe = regexp.MustCompile(`(?i)^(?:(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?911\)?)?\s+(?:address|location)|bill\s+to|billing\s+address|mailing\s+address|account\s+address|customer\s+address|sold\s+to|billed\s+to|service\s+(?:address|location)|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|remit\s+to|remittance\s+address|send\s+payments?\s+to|make\s+checks\s+payable\s+to|payable\s+to|mail\s+payments?\s+to)\b\s*[:\-]?\s*`)
+var labelPrefixRe = regexp.MustCompile(`(?i)^(?:(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?911\)?)?\s+(?:address|location)|bill\s+to|billing\s+address|mailing\s+address|account\s+address|customer\s+address|sold\s+to|billed\s+to|service\s+(?:address|location)|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|(?:primary\s+)?place\s+of\s+(?:primary\s+)?use|remit\s+to|remittance\s+address|send\s+payments?\s+to|make\s+checks\s+payable\s+to|payable\s+to|mail\s+payments?\s+to)\b\s*[:\-]?\s*`)
 
 // labelOf returns the address label a line starts with, with its colon.
 func labelOf(s string) string {

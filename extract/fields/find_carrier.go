@@ -214,6 +214,14 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 	if a := lay.Above(s); a != nil && words <= 4 {
 		ctx = a.Text + " " + ctx // a heading over a short line: "Remit to:" / "AT&T"
 	}
+	// A short line that ends a paragraph ("to Optimum or Comcast Business." under "...
+	// no need to switch") is running text: the sentence is read whole.
+	sentence, before := s.Text, s.Text[:start]
+	if a := lay.Above(s); a != nil && words <= sentenceWord && paragraphAbove(a, s) {
+		head := a.Text[strings.LastIndexAny(a.Text, ".?!")+1:] // the sentence's start
+		sentence, before = head+" "+s.Text, head+" "+s.Text[:start]
+		words += len(a.Words)
+	}
 	remit := remitRe.MatchString(ctx)
 	if cn.ambiguous {
 		// An ordinary word is a carrier only where a name stands: capitalized, on a
@@ -244,17 +252,26 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 	if legalLineRe.MatchString(s.Text) {
 		score += 1
 	}
-	if marketingRe.MatchString(s.Text) {
+	if marketingRe.MatchString(sentence) {
 		// A name marketing sends the reader to ("port your number to Google Fiber
 		// Phone") is the sender's own; one it compares or sends away from is a
 		// competitor's.
-		if before := s.Text[:start]; ownMarketingRe.MatchString(before) && !notOwnRe.MatchString(before) {
+		if ownMarketingRe.MatchString(before) && !notOwnRe.MatchString(before) {
 			score = 0.3
 		} else {
 			score = -1.5
 		}
 	}
 	return score, true
+}
+
+// paragraphAbove: a, the segment above s, is a line of running text that s goes on
+// from: ten or more words in the same type, starting where s starts, a line above it,
+// in the middle of a sentence.
+func paragraphAbove(a, s *layout.Seg) bool {
+	t := strings.TrimSpace(a.Text)
+	return len(a.Words) > sentenceWord && !strings.ContainsAny(t[len(t)-1:], ".?!:") && sameSize(a.Size, s.Size) && math.Abs(a.BBox[0]-s.BBox[0]) < 2*s.Size &&
+		s.BBox[1]-a.BBox[3] < s.Size
 }
 
 func medianSize(lay *layout.Layout) float64 {

@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"fmt"
 	"math"
 	"regexp"
 	"strings"
@@ -113,7 +114,11 @@ func findPhones(lay *layout.Layout, skip []span) []PhoneNumber {
 			if !ok {
 				continue
 			}
-			cands = append(cands, &phoneCand{seg: s, start: start, end: end, e164: e, place: pl.of(s, start, end, e)})
+			c := &phoneCand{seg: s, start: start, end: end, e164: e, place: pl.of(s, start, end, e)}
+			cands = append(cands, c)
+			for _, n := range numberRange(e, s.Text[end:]) {
+				cands = append(cands, &phoneCand{seg: s, start: start, end: end, e164: n, place: c.place})
+			}
 		}
 		for _, m := range localRe.FindAllStringIndex(s.Text, -1) {
 			start, end := m[0], m[1]
@@ -180,6 +185,50 @@ func findPhones(lay *layout.Layout, skip []span) []PhoneNumber {
 		}
 	}
 	return out
+}
+
+// rangeRe is the end of a block of numbers printed as a range after its first number
+// ("870-555-0140 THRU 0149", "- 0149", "to 870-555-0149"): its last four digits, or
+// the whole last number.
+var rangeRe = regexp.MustCompile(`(?i)^\s*(?:[-–—]|thru\b|through\b|to\b)\s*((?:\+?1[-.\s]?)?(?:\(?\d{3}\)?[-.\s]?)?(?:\d{3}[-.\s]?)?\d{4})\b`)
+
+// maxRange is the largest block of numbers a range is read as (a DID block of a
+// hundred); a wider one is left as its printed numbers.
+const maxRange = 100
+
+// numberRange is the numbers after first (E.164) of a range printed right after it
+// (rest is the text that follows it), or none. The last number must share the first's
+// printed leading digits and come after it.
+func numberRange(first, rest string) []string {
+	m := rangeRe.FindStringSubmatch(rest)
+	if m == nil {
+		return nil
+	}
+	d := digitsOnly(m[1])
+	if len(d) == 11 && d[0] == '1' {
+		d = d[1:]
+	}
+	own := first[2:] // ten digits
+	if len(d) != 4 && len(d) != 7 && len(d) != 10 || d[:len(d)-4] != own[10-len(d):6] {
+		return nil
+	}
+	lo, hi := atoi4(own[6:]), atoi4(d[len(d)-4:])
+	if hi <= lo || hi-lo >= maxRange {
+		return nil
+	}
+	var out []string
+	for n := lo + 1; n <= hi; n++ {
+		out = append(out, first[:8]+fmt.Sprintf("%04d", n))
+	}
+	return out
+}
+
+func atoi4(s string) int {
+	n := 0
+	for _, c := range s {
+		n = 10*n + int(c-'0')
+	}
+	return n
 }
 
 // localConf is the confidence of a seven-digit number whose area code was inferred.

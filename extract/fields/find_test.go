@@ -216,6 +216,9 @@ func TestFindPhones(t *testing.T) {
 			[]string{"+13855550126"}},
 		{"a fax machine's header line", "Oct 27 2026 09:15AM HP LASERJET FAX 719.555.0177 page 1 of 2\nLine 719-555-0131", []string{"+17195550131"}},
 		{"under a carrier heading", "Questions?\n410-555-0190\n410-555-0191", nil},
+		{"a block printed as a range", "870-555-0140 THRU 0143\tDID BLOCK (4)\t$15.00\nLine 870-555-0150 to 870-555-0151",
+			[]string{"+18705550140", "+18705550141", "+18705550142", "+18705550143", "+18705550150", "+18705550151"}},
+		{"no range: backwards, a year", "Line 870-555-0142 to 0141\nLine 870-555-0170 - 2026", []string{"+18705550142", "+18705550170"}},
 		{"labelled the carrier's once, printed bare again", "Line\t956-555-0124\t$29.95\nBusiness office: 956-555-0183\nGracias por su preferencia\t956-555-0183",
 			[]string{"+19565550124"}},
 		{"a line of the account also in the carrier's list", "Line\t956-555-0124\t$29.95\nSupport: 956-555-0124",
@@ -344,6 +347,9 @@ func TestFindAddresses(t *testing.T) {
 		{"a registered E911 location",
 			"BILL TO\nHalvorsen Quist PLLC\n1000 SW Broadway, Suite 1800\nPortland, OR 97205-3035\n\n\nREGISTERED EMERGENCY (E911) LOCATION\n4800 SW Griffith Dr\nRm 310\nBeaverton, OR 97005",
 			want{billing: addr("1000 SW Broadway", "Suite 1800", "Portland", "OR", "97205-3035"), service: addr("4800 SW Griffith Dr", "Rm 310", "Beaverton", "OR", "97005"), business: "Halvorsen Quist PLLC"}},
+		{"a wireless bill's place of primary use on a milepost",
+			"TATIANA EVANOFF\n3900 ARCTIC BLVD #200\nANCHORAGE AK 99503-5789\n\n\nPrimary place of use\nMILE 2.5 NASH RD\nSEWARD AK 99664",
+			want{billing: addr("3900 ARCTIC BLVD", "#200", "ANCHORAGE", "AK", "99503-5789"), service: addr("MILE 2.5 NASH RD", "", "SEWARD", "AK", "99664"), name: "TATIANA EVANOFF"}},
 		{"service block under a 'Service for' heading",
 			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nService for:\n7100 N 70TH ST\nBLDG 4\nLINCOLN NE 68517",
 			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("7100 N 70TH ST", "BLDG 4", "LINCOLN", "NE", "68517"), name: "JANE DOE"}},
@@ -489,6 +495,7 @@ func TestFindUnknownCarrier(t *testing.T) {
 		{"a sentence is no name", []string{"Statement\nWelcome to your new bill\nwww.yournewbill.com"}, nil, false},
 		{"a lower-case brand printed only so", []string{"!altafiber business\nAccount Number 513 555-0172 448\naltafiber\nPO Box 748003"}, "altafiber", true},
 		{"a stub's capitals yield to the payee line", []string{"!Granite\nAccount Number 04417826\nPlease return this portion with your payment.\tGRANITE TELECOMMUNICATIONS\nMake checks payable to Granite Telecommunications, LLC"}, "Granite Telecommunications", true},
+		{"a competitor on the last line of a paragraph", []string{"!Spectrotel\nMain Account 4471-2290\nCopper lines are retiring. Keep your numbers and your price with Spectrotel - no need to switch\nto Optimum or Comcast Business.\nSpectrotel, Inc. | spectrotel.com | Page 1 of 2"}, "Spectrotel", false},
 		{"lower-case logo, capitalized header", []string{"!astound business\nAstound Business\tAcct # 613-004482-175"}, "Astound Business", true},
 	} {
 		for _, l := range layouts {
