@@ -59,7 +59,7 @@ type labelRule struct {
 	label   *regexp.Regexp
 	exclude *regexp.Regexp // matched against the text before the label: a qualifier that makes it another label
 	value   func(s string) int
-	// confidence of each place
+	// confidence of each place; below 0: the value is never read from the line below
 	same, right, below float64
 }
 
@@ -99,7 +99,7 @@ func (r labelRule) find(lay *layout.Layout) []hit {
 					continue
 				}
 			}
-			if bs := lay.Below(s, true); bs != nil {
+			if bs := lay.Below(s, true); bs != nil && r.below > 0 {
 				if n := r.value(bs.Text); n > 0 {
 					hits = append(hits, hit{seg: bs, start: 0, end: n, value: bs.Text[:n], rule: r.below})
 				}

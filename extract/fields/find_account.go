@@ -21,16 +21,28 @@ var accountRule = labelRule{
 	same:    0.95, right: 0.92, below: 0.85,
 }
 
-// customerIDRule reads the identifier some carriers print instead of an account
-// number ("Customer ID", "Customer Number", "Customer Account", "Billing ID"), asked
-// only when no account label is on the bill: where both are printed, the account
-// number is what a port names.
-var customerIDRule = labelRule{
-	hints:   []string{"customer", "client", "subscriber", "billing"},
-	label:   regexp.MustCompile(`(?i)\b(?:customer|client|subscriber)\s*(?:id\b|number|num\b\.?|no\b\.?|nbr\b\.?|#|account\b)|\bbilling\s+id\b`),
-	exclude: accountRule.exclude,
-	value:   accountValue,
-	same:    0.9, right: 0.87, below: 0.8,
+// accountFallbacks are the labels asked, in order, only when no account-number label
+// is on the bill: where both are printed, the account number is what a port names.
+//   - The word "Account" alone before its value ("Main Account  4471-2290", "Account
+//     6031-4471-22" in a header), on its line only: a bare "Account" heading over a
+//     table is no label of the row below it.
+//   - The identifier some carriers print instead ("Customer ID", "Customer Number",
+//     "Customer Account", "Billing ID").
+var accountFallbacks = []labelRule{
+	{
+		hints:   []string{"acc", "acct"},
+		label:   regexp.MustCompile(`(?i)\b(?:(?:billing|customer|master|main|wireless|your|service)\s+)?(?:account|acct\.?)\b`),
+		exclude: accountRule.exclude,
+		value:   accountValue,
+		same:    0.9, right: 0.87,
+	},
+	{
+		hints:   []string{"customer", "client", "subscriber", "billing"},
+		label:   regexp.MustCompile(`(?i)\b(?:customer|client|subscriber)\s*(?:id\b|number|num\b\.?|no\b\.?|nbr\b\.?|#|account\b)|\bbilling\s+id\b`),
+		exclude: accountRule.exclude,
+		value:   accountValue,
+		same:    0.9, right: 0.87, below: 0.8,
+	},
 }
 
 var accountTok = regexp.MustCompile(`^[A-Z0-9][A-Z0-9\-]*$`)
@@ -81,8 +93,11 @@ func looksLikeDate(s string) bool { return dateLike.MatchString(s) }
 // findAccount returns the account number and the hits that printed it.
 func findAccount(lay *layout.Layout) (*Field[string], []hit) {
 	hits := accountRule.find(lay)
-	if len(hits) == 0 {
-		hits = customerIDRule.find(lay)
+	for _, r := range accountFallbacks {
+		if len(hits) > 0 {
+			break
+		}
+		hits = r.find(lay)
 	}
 	if len(hits) == 0 {
 		return nil, nil

@@ -3,6 +3,7 @@ package fields
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,7 +60,8 @@ var (
 	ownMarketingRe = regexp.MustCompile(`(?i)\b(?:port|bring|move|transfer|take|keep)\b[^.?!]*\b(?:to|with)\s+(?:the\s+)?$`)
 	notOwnRe       = regexp.MustCompile(`(?i)\b(?:compared?|similar|relative|next|close|equal|equivalent|superior)\s+to\s+(?:the\s+)?$`)
 	legalLineRe    = regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all\s+rights\s+reserved|trademark|d/b/a|\bdba\b|is\s+a\s+(?:registered|service)`)
-	sentenceWord   = 9 // a segment with more words than this is running text
+	sentenceWord   = 9   // a segment with more words than this is running text
+	proseGap       = 3.0 // segments of prose this many font sizes apart or less are one run (OCR splits at a dash)
 )
 
 type carrierHit struct {
@@ -151,6 +153,19 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 		// Spectrum?"): the sender may be one the table does not know.
 		return unknownCarrier(lay, medSize)
 	}
+	placed := false // named once where more than running text stands
+	for _, h := range hits {
+		placed = placed || h.carrier == top && h.score >= 1
+	}
+	if !placed {
+		// Running text alone named it, if often ("Local service is furnished over the
+		// network of Verizon ..."): a reseller's fine print names the network it rents.
+		// A sender the table does not know, named where senders name themselves, is
+		// the one; failing that, the name the text repeats.
+		if f := unknownCarrier(lay, medSize); f != nil {
+			return f
+		}
+	}
 	second := 0.0
 	if len(order) > 1 {
 		second = math.Max(total[order[1]], 0)
@@ -171,22 +186,37 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 		// is the entity's without the suffix.
 		value, end = trimmed, h.start+len(trimmed)
 	}
-	if oneCase(value) {
-		var alt *carrierHit
-		for k, o := range hits {
-			v := trimLegal(o.seg.Text[o.start:o.end])
-			if o.carrier == top && o.score > 0 && !oneCase(v) && port.FoldCarrierName(v) == port.FoldCarrierName(trimLegal(value)) &&
-				(alt == nil || o.score > alt.score) {
-				alt = &hits[k]
-			}
-		}
-		if alt != nil {
-			h = *alt
-			value = trimLegal(h.seg.Text[h.start:h.end])
-			end = h.start + len(value)
+	var same []carrierHit
+	for _, o := range hits {
+		if o.carrier == top && o.score > 0 {
+			same = append(same, o)
 		}
 	}
+	if alt, ok := mixedCaseForm(value, same); ok {
+		h, value = alt, trimLegal(alt.seg.Text[alt.start:alt.end])
+		end = h.start + len(value)
+	}
 	return hit{seg: h.seg, start: h.start, end: end, value: value, rule: conf}.field(lay)
+}
+
+// mixedCaseForm is, for a name set all in capitals or all in lower case (a logo's
+// lettering, a stub's USPS capitals), the place among cands that prints the same name
+// in mixed case, its legal suffix aside: the one scored highest, the first of equals.
+// It is false when name is in mixed case already or no place prints it so.
+func mixedCaseForm(name string, cands []carrierHit) (carrierHit, bool) {
+	var alt carrierHit
+	found := false
+	if !oneCase(name) {
+		return alt, false
+	}
+	f := port.FoldCarrierName(trimLegal(name))
+	for _, o := range cands {
+		v := trimLegal(o.seg.Text[o.start:o.end])
+		if !oneCase(v) && port.FoldCarrierName(v) == f && (!found || o.score > alt.score) {
+			alt, found = o, true
+		}
+	}
+	return alt, found
 }
 
 // oneCase: s has letters, all of one case.
@@ -214,14 +244,14 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 	if a := lay.Above(s); a != nil && words <= 4 {
 		ctx = a.Text + " " + ctx // a heading over a short line: "Remit to:" / "AT&T"
 	}
-	// A short line that ends a paragraph ("to Optimum or Comcast Business." under "...
-	// no need to switch") is running text: the sentence is read whole.
-	sentence, before := s.Text, s.Text[:start]
-	if a := lay.Above(s); a != nil && words <= sentenceWord && paragraphAbove(a, s) {
-		head := a.Text[strings.LastIndexAny(a.Text, ".?!")+1:] // the sentence's start
-		sentence, before = head+" "+s.Text, head+" "+s.Text[:start]
-		words += len(a.Words)
+	// In running text the name is read in its sentence, which may begin on the line
+	// above or in the segments left of it (OCR splits a line of prose at a dash's
+	// spaces): "no need to switch / to Optimum or Comcast Business."
+	before, after, words := proseAround(lay, s, start, end)
+	if words <= sentenceWord {
+		before, after, words = s.Text[:start], s.Text[end:], len(s.Words)
 	}
+	sentence := before + printed + after
 	remit := remitRe.MatchString(ctx)
 	if cn.ambiguous {
 		// An ordinary word is a carrier only where a name stands: capitalized, on a
@@ -252,7 +282,7 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 	if legalLineRe.MatchString(s.Text) {
 		score += 1
 	}
-	if marketingRe.MatchString(sentence) {
+	if marketingRe.MatchString(sentence) || marketingRe.MatchString(s.Text) {
 		// A name marketing sends the reader to ("port your number to Google Fiber
 		// Phone") is the sender's own; one it compares or sends away from is a
 		// competitor's.
@@ -265,13 +295,61 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 	return score, true
 }
 
-// paragraphAbove: a, the segment above s, is a line of running text that s goes on
-// from: ten or more words in the same type, starting where s starts, a line above it,
-// in the middle of a sentence.
-func paragraphAbove(a, s *layout.Seg) bool {
-	t := strings.TrimSpace(a.Text)
-	return len(a.Words) > sentenceWord && !strings.ContainsAny(t[len(t)-1:], ".?!:") && sameSize(a.Size, s.Size) && math.Abs(a.BBox[0]-s.BBox[0]) < 2*s.Size &&
-		s.BBox[1]-a.BBox[3] < s.Size
+// proseAround is the sentence around s.Text[start:end] when s stands in running text:
+// the text before and after the name within its sentence, and the words of the lines
+// it was read from. A line is running text when its segments in one type hold more
+// than sentenceWord words; the sentence goes on from the line above when that line is
+// running text in the same type, starts where this one does, stands a line above it
+// and breaks off mid-sentence.
+func proseAround(lay *layout.Layout, s *layout.Seg, start, end int) (before, after string, words int) {
+	// A line's run of segments around at: in one type, each a few spaces from the next
+	// (a column gutter or a table's cell ends the run).
+	run := func(l *layout.Line, at *layout.Seg) []*layout.Seg {
+		i := slices.Index(l.Segs, at)
+		lo, hi := i, i
+		joins := func(a, b *layout.Seg) bool {
+			return sameSize(a.Size, b.Size) && b.BBox[0]-a.BBox[2] < proseGap*math.Min(a.Size, b.Size)
+		}
+		for lo > 0 && joins(l.Segs[lo-1], l.Segs[lo]) {
+			lo--
+		}
+		for hi+1 < len(l.Segs) && joins(l.Segs[hi], l.Segs[hi+1]) {
+			hi++
+		}
+		return l.Segs[lo : hi+1]
+	}
+	text := func(segs []*layout.Seg) (string, int) {
+		var b strings.Builder
+		n := 0
+		for _, o := range segs {
+			b.WriteString(o.Text + " ")
+			n += len(o.Words)
+		}
+		return b.String(), n
+	}
+	segs := run(s.Line, s)
+	i := slices.Index(segs, s)
+	left, nl := text(segs[:i])
+	right, nr := text(segs[i+1:])
+	right = " " + right
+	words = nl + len(s.Words) + nr
+	before, after = left+s.Text[:start], s.Text[end:]+right
+	if a := lay.Above(segs[0]); a != nil {
+		upSegs := run(a.Line, a)
+		up, n := text(upSegs)
+		t := strings.TrimSpace(up)
+		if n > sentenceWord && sameSize(a.Size, s.Size) && t != "" && !strings.ContainsAny(t[len(t)-1:], ".?!:") &&
+			math.Abs(upSegs[0].BBox[0]-segs[0].BBox[0]) < 2*s.Size && segs[0].BBox[1]-a.BBox[3] < s.Size {
+			before = t + " " + before
+			words += n
+		}
+	}
+	// The name's own sentence only.
+	before = before[strings.LastIndexAny(before, ".?!")+1:]
+	if i := strings.IndexAny(after, ".?!"); i >= 0 {
+		after = after[:i+1]
+	}
+	return before, after, words
 }
 
 func medianSize(lay *layout.Layout) float64 {

@@ -28,9 +28,10 @@ var (
 	greetingRe = regexp.MustCompile(`(?i)\b(?:thanks?\s+(?:you\s+)?for\s+(?:choosing|being\s+an?|your\s+business\s+with)|welcome\s+to)\s+(\S.*)$`)
 	dbaRe      = regexp.MustCompile(`(?i)\b(?:d/b/a|dba)\s+(\S.*)$`)
 	copyRe     = regexp.MustCompile(`(?i)(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?,?\s+(\S.*)$`)
-	entityRe   = regexp.MustCompile(`^(\S.*?),?\s+(?:Holdings,?\s+)?(?:Inc\.?|LLC|L\.L\.C\.|Corp\.?|Corporation|Company|Co\.|LP|L\.P\.)(?:\W|$)`)
-	domainRe   = regexp.MustCompile(`(?i)(?:^|[^@\w.])(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+)(?:com|net|org|us|biz|co)\b`)
-	nameEndRe  = regexp.MustCompile(`\s*(?:[.;:|·•(]|\s[-–—]\s|,\s|\s(?:at|or|and|for|by|on|to|with|is|in)\s).*$`)
+	// entityRe: "X, Inc." — OCR reads the capital I of "Inc." as a small one now and then.
+	entityRe  = regexp.MustCompile(`^(\S.*?),?\s+(?:Holdings,?\s+)?(?:[Ii]nc\.?|LLC|L\.L\.C\.|Corp\.?|Corporation|Company|Co\.|LP|L\.P\.)(?:\W|$)`)
+	domainRe  = regexp.MustCompile(`(?i)(?:^|[^@\w.])(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+)(?:com|net|org|us|biz|co)\b`)
+	nameEndRe = regexp.MustCompile(`\s*(?:[.;:|·•(]|\s[-–—]\s|,\s|\s(?:at|or|and|for|by|on|to|with|is|in)\s).*$`)
 )
 
 // sayings are the phrases a sender names itself with, in a fixed order (the first
@@ -168,17 +169,19 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 		}
 	}
 	if best != nil {
-		if oneCase(bestName) {
-			// A logo in capitals ("TPX") yields to the name in mixed case where the
-			// bill prints it in text ("TPx" in its running header).
-			for _, s := range lay.Segs {
-				if i := strings.Index(s.Lower, layout.ASCIILower(bestName)); i >= 0 && (i == 0 || !isAlnum(s.Lower[i-1])) {
-					if e := i + len(bestName); (e == len(s.Lower) || !isAlnum(s.Lower[e])) && !oneCase(s.Text[i:e]) {
-						best, bestName = s, s.Text[i:e]
-						break
-					}
+		// A logo in capitals ("TPX") yields to the name in mixed case where the bill
+		// prints it in text ("TPx" in its running header).
+		var cands []carrierHit
+		low := layout.ASCIILower(bestName)
+		for _, s := range lay.Segs {
+			if i := strings.Index(s.Lower, low); i >= 0 && (i == 0 || !isAlnum(s.Lower[i-1])) {
+				if e := i + len(bestName); e == len(s.Lower) || !isAlnum(s.Lower[e]) {
+					cands = append(cands, carrierHit{seg: s, start: i, end: e})
 				}
 			}
+		}
+		if alt, ok := mixedCaseForm(bestName, cands); ok {
+			best, bestName = alt.seg, alt.seg.Text[alt.start:alt.end]
 		}
 		start := strings.Index(best.Text, bestName)
 		return hit{seg: best, start: start, end: start + len(bestName), value: bestName, rule: math.Min(0.92, 0.7+0.07*float64(bestKinds))}.field(lay)

@@ -88,10 +88,12 @@ var (
 	phoneLabelRe = regexp.MustCompile(`(?i)\b(?:number|numbers|phone|mobile|wireless|cell|tel|telephone|fax|voice)\b`)
 	// callPartyRe heads the column of a call-detail table that lists the other party
 	// of each call (whom the line called, who called it): never the account's lines.
+	// It is the whole heading: a feature line over the next row ("TOUCH TONE / CALLER
+	// ID  INCL") is no column's heading.
 	// callsOfRe labels a line by the calls it made ("Call details for 385-555-0126"):
 	// the account's line, though "call" would name the carrier's contact.
 	callsOfRe   = regexp.MustCompile(`(?i)\bcalls?\s+(?:details?|detail\s+records?|logs?|history|usage|summary|activity)\s+(?:for|of)\b`)
-	callPartyRe = regexp.MustCompile(`(?i)\b(?:(?:number|no\.?|#)\s+(?:called|dialed|dialled)|called\s+(?:number|no\.?|party)|calling\s+(?:number|party)|dialed\s+number|destination(?:\s+number)?|other\s+party|caller\s+id|incoming\s+from|outgoing\s+to)\b`)
+	callPartyRe = regexp.MustCompile(`(?i)^\W*(?:(?:number|no\.?|#)\s+(?:called|dialed|dialled)|called\s+(?:number|no\.?|party)|calling\s+(?:number|party)|dialed\s+number|destination(?:\s+number)?|other\s+party|caller\s+id|incoming\s+from|outgoing\s+to)\W*$`)
 )
 
 // couponRe: the heading of the part of the page that goes back with the payment.

@@ -56,6 +56,8 @@ func TestFindAccount(t *testing.T) {
 		{"bare account label with a box", []string{"Account:\t0398 77162 01"}, "0398 77162 01"},
 		{"header table: labels above values", []string{"Account Number\tBill Date\n287 654 3210 987\tOct 3, 2026"}, "287 654 3210 987"},
 		{"account ID", []string{"Account ID: 5-KD7T4M2Q"}, "5-KD7T4M2Q"},
+		{"'Main Account' beside its value", []string{"Spectrotel\tInvoice Summary\nMain Account\t4471-2290\nSub-Account\t4471-2290-001"}, "4471-2290"},
+		{"'Account' heading a column is no label of its rows", []string{"Account\tAmount\n4471-2290-001\t$85.75"}, nil},
 		{"order number is not it", []string{"Order Number: 55510023"}, nil},
 	} {
 		for _, l := range layouts {
@@ -214,6 +216,8 @@ func TestFindPhones(t *testing.T) {
 		{"the carrier's operations center", "How to Reach Us\nDepartment\tTelephone\tHours\nNetwork Operations Center (NOC)\t1-877-487-8722\t24 hours\nGlendale NOC, direct line\t818-555-0190\t24 hours\nLine\t626-555-0150\t$42.00", []string{"+16265550150"}},
 		{"the other party's column of a call detail", "Call details for 385-555-0126\nDate\tTime\tNumber called\tMinutes\nSep 24\t9:12 AM\t(801) 555-0173\t4\nOct 2\t6:47 PM\t(385) 555-0191\t12",
 			[]string{"+13855550126"}},
+		{"a line under a feature named like a column", "Number\tDescription\tAmount\n870-555-0131\tBUSINESS LINE\t$42.50\n    TOUCH TONE / CALLER ID\tINCL\n870-555-0132\tHUNT",
+			[]string{"+18705550131", "+18705550132"}},
 		{"a fax machine's header line", "Oct 27 2026 09:15AM HP LASERJET FAX 719.555.0177 page 1 of 2\nLine 719-555-0131", []string{"+17195550131"}},
 		{"under a carrier heading", "Questions?\n410-555-0190\n410-555-0191", nil},
 		{"a block printed as a range", "870-555-0140 THRU 0143\tDID BLOCK (4)\t$15.00\nLine 870-555-0150 to 870-555-0151",
@@ -496,6 +500,10 @@ func TestFindUnknownCarrier(t *testing.T) {
 		{"a lower-case brand printed only so", []string{"!altafiber business\nAccount Number 513 555-0172 448\naltafiber\nPO Box 748003"}, "altafiber", true},
 		{"a stub's capitals yield to the payee line", []string{"!Granite\nAccount Number 04417826\nPlease return this portion with your payment.\tGRANITE TELECOMMUNICATIONS\nMake checks payable to Granite Telecommunications, LLC"}, "Granite Telecommunications", true},
 		{"a competitor on the last line of a paragraph", []string{"!Spectrotel\nMain Account 4471-2290\nCopper lines are retiring. Keep your numbers and your price with Spectrotel - no need to switch\nto Optimum or Comcast Business.\nSpectrotel, Inc. | spectrotel.com | Page 1 of 2"}, "Spectrotel", false},
+		{"logo and a legal line OCR read with a small i", []string{"!Spectrotel\nMain Account 4471-2290\n" + strings.Repeat("Business line\t$38.50\n", 48) + "Spectrotel, inc.\t3538 State Route 68, Neptune, NJ 07753"}, "Spectrotel", false},
+		{"a reseller's fine print names the network it rents", []string{"!Spectrotel\nMain Account 4471-2290\n" + strings.Repeat("Business line\t$38.50\n", 24) + "Verizon is retiring copper lines in parts of Monmouth County, and we will move your lines for you.\n" +
+			"Spectrotel, Inc. bills for all charges on this invoice. Local service is furnished over the network of Verizon New Jersey Inc.\nFor service or repair call Spectrotel, not Verizon. A late payment charge applies after the due date.\nVerizon New Jersey Inc. tariffs are filed with the Board of Public Utilities and are available on request.\nspectrotel.com/legal"}, "Spectrotel", false},
+		{"a competitor's sentence split by OCR at a dash", []string{"!Spectrotel\nMain Account 4471-2290\nCopper lines are retiring. Keep your numbers and your price with Spectrotel    -    no need to switch\nto Optimum or Comcast Business.\nSpectrotel, Inc. | spectrotel.com | Page 1 of 2"}, "Spectrotel", false},
 		{"lower-case logo, capitalized header", []string{"!astound business\nAstound Business\tAcct # 613-004482-175"}, "Astound Business", true},
 	} {
 		for _, l := range layouts {

@@ -63,6 +63,12 @@ func isDirectional(w string) bool { _, ok := port.DirectionalAbbr(w); return ok 
 // and exactly one reading of it is a directional ("5" → "S"), are repaired. It returns
 // the line unchanged and false when nothing was, or when any position is ambiguous.
 func repairStreet(street string) (string, bool) {
+	if m := routeBoxRe.FindStringSubmatch(strings.TrimSpace(street)); m != nil {
+		// A rural route or highway contract box ("HC 61 BOX 9"): OCR glues the box
+		// number to its word and puts a speck after the route ("HC 61- BOX9").
+		fixed := m[1] + " " + m[2] + " " + m[3] + " " + m[4]
+		return fixed, fixed != street
+	}
 	ws := strings.Fields(street)
 	if len(ws) < 3 || !startsWithDigit(ws[0]) {
 		return street, false
@@ -88,6 +94,10 @@ func repairStreet(street string) (string, bool) {
 	}
 	return strings.Join(ws, " "), true
 }
+
+// routeBoxRe is a USPS Publication 28 rural route or highway contract address
+// ("RR 2 BOX 152", "HC 61 BOX 9"), with the marks and lost spaces OCR gives it.
+var routeBoxRe = regexp.MustCompile(`(?i)^(RR|HC)\s*(\d{1,4})[\s\-.,:;]*(BOX)\s*(\d{1,5}[A-Z]?)$`)
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 

@@ -22,6 +22,9 @@ func TestRepairStreet(t *testing.T) {
 		{"PO BOX 4521", ""},                  // no house number
 		{"12 HWY 50", ""},                    // a route number is not a suffix misread
 		{"1420 N CHARLES ST", ""},
+		{"HC 61- BOX9", "HC 61 BOX 9"}, // a highway contract box: the speck and the lost space
+		{"RR 2 Box 14A", ""},           // already as USPS writes it
+		{"RR2 BOX 152", "RR 2 BOX 152"},
 	} {
 		got, ok := repairStreet(c.in)
 		if c.want == "" && (ok || got != c.in) || c.want != "" && (!ok || got != c.want) {

@@ -182,6 +182,35 @@ func groupLines(p doc.Page) []*Line {
 			}
 		}
 	}
+	// So does a word standing apart in a longer band, with no word of its band a word
+	// space from it: a column's line set half a line lower than its neighbour's, where
+	// the middles of the two lines lie close ("IL" of "Chicago, IL 60602-4331" taken
+	// into "Los Angeles, CA 90074-2199" beside it).
+	near := func(w doc.Word, ws []doc.Word) bool {
+		h := w.BBox[3] - w.BBox[1]
+		for _, x := range ws {
+			if x != w && math.Max(w.BBox[0]-x.BBox[2], x.BBox[0]-w.BBox[2]) < SegmentGap*h {
+				return true
+			}
+		}
+		return false
+	}
+	for i, b := range bands {
+		for k := 0; k < len(b.words) && len(b.words) > 2; k++ {
+			w := b.words[k]
+			if near(w, b.words) {
+				continue
+			}
+			for _, j := range []int{i - 1, i + 1} {
+				if j >= 0 && j < len(bands) && between(w, bands[j]) {
+					bands[j].words = append(bands[j].words, w)
+					b.words = append(b.words[:k], b.words[k+1:]...)
+					k--
+					break
+				}
+			}
+		}
+	}
 	// A word of large type that joined a band of small type by one level edge (a logo
 	// word top-aligned with a heading beside it: "Fiber" of "Vexus Fiber" next to
 	// "Estado de cuenta") belongs with a word of its own height a word space beside

@@ -78,6 +78,22 @@ func TestLogoWordKeepsItsLogo(t *testing.T) {
 	}
 }
 
+// Two columns whose lines are set half a line apart: a word OCR boxed a point high
+// is still its own line's, between its neighbours a word space away (the text layer's
+// boxes of bill 65, the second column a point lower and its "IL" two points higher).
+func TestWordBetweenItsNeighboursOnAnOffsetLine(t *testing.T) {
+	w := func(text string, x0, y0, x1, y1 float64) doc.Word {
+		return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
+	}
+	p := doc.Page{Number: 1, Width: 612, Height: 792, Source: doc.SourceOCR, Words: []doc.Word{
+		w("Los", 43.2, 226.3, 56.9, 235.8), w("Angeles,", 58.8, 226.3, 91.8, 235.8), w("CA", 94.2, 226.3, 106, 235.8), w("90074-2199", 107.9, 226.3, 153.3, 235.8),
+		w("Chicago,", 331.2, 232, 368.7, 242.6), w("IL", 371.3, 230.3, 379.2, 240.9), w("60602-4331", 381.5, 232, 432.2, 242.6)}}
+	want := "Los Angeles, CA 90074-2199\nChicago, IL 60602-4331\n"
+	if got := Build([]doc.Page{p}).PageString(1); got != want {
+		t.Errorf("layout:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 // OCR splits a long word at a wide letter gap; the gap, far narrower than the line's
 // word spaces, tells it apart from a space.
 func TestJoinTight(t *testing.T) {
