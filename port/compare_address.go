@@ -150,8 +150,12 @@ func parseStreet(street, street2 string) streetLine {
 		}
 	}
 	// The house number is the first word when it has a digit: "1234", "12-B", and the
-	// Wisconsin/Utah grid numbers "N4521", "W5120".
-	if sl.poBox == "" && len(ts) > 1 && strings.ContainsAny(ts[0].key, "0123456789") {
+	// Wisconsin/Utah grid numbers "N4521", "W5120"; or a number spelled out, as
+	// prestige addresses print it ("One N. Dearborn St." is 1 N Dearborn St).
+	if n, ok := spelledHouseNumbers[ts0key(ts)]; ok && sl.poBox == "" && len(ts) > 2 {
+		sl.number, sl.numberRaw = n, ts[0].raw
+		ts = ts[1:]
+	} else if sl.poBox == "" && len(ts) > 1 && strings.ContainsAny(ts[0].key, "0123456789") {
 		sl.number, sl.numberRaw = ts[0].key, ts[0].raw
 		ts = ts[1:]
 		// "123 1/2 MAIN ST": the fraction belongs to the house number.
@@ -327,4 +331,15 @@ func FormatAddress(a Address) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// spelledHouseNumbers are the house numbers addresses spell out.
+var spelledHouseNumbers = map[string]string{"ONE": "1", "TWO": "2", "THREE": "3", "FOUR": "4", "FIVE": "5",
+	"SIX": "6", "SEVEN": "7", "EIGHT": "8", "NINE": "9", "TEN": "10"}
+
+func ts0key(ts []token) string {
+	if len(ts) == 0 {
+		return ""
+	}
+	return ts[0].key
 }

@@ -59,6 +59,30 @@ func TestCompareAddressParts(t *testing.T) {
 	}
 }
 
+// A house number the bill spells out is the same number typed in digits; another
+// number is not, and "One" naming no house number (a street alone) stays a word.
+func TestCompareSpelledHouseNumber(t *testing.T) {
+	bill := Address{Street: "One N. Dearborn St.", Street2: "Suite 1200", City: "Chicago", State: "IL", ZIP: "60602-4331"}
+	for _, tc := range []struct {
+		name   string
+		typed  Address
+		status Status
+		code   string
+		msg    string
+	}{
+		{"digits for the word", Address{"1 N Dearborn St", "Ste 1200", "Chicago", "IL", "60602"}, StatusEquivalent, "", ""},
+		{"the word as printed", Address{"One North Dearborn Street", "Suite 1200", "Chicago", "IL", "60602"}, StatusEquivalent, "", ""},
+		{"another number", Address{"11 N Dearborn St", "Ste 1200", "Chicago", "IL", "60602"}, StatusMismatch, CodeBillingAddressMismatch, "house number"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := CompareAddress(tc.typed, bill)
+			if c.Status != tc.status || c.Code != tc.code || !strings.Contains(c.Message, tc.msg) {
+				t.Errorf("got %+v; want %s %s containing %q", c, tc.status, tc.code, tc.msg)
+			}
+		})
+	}
+}
+
 func TestCompareAccountNumberHints(t *testing.T) {
 	for _, tc := range []struct{ typed, bill, hint string }{
 		{"287654321089", "2876543210 98", "two digits swapped?"},
