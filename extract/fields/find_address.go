@@ -401,7 +401,13 @@ func stripLabel(s string) string {
 	return s
 }
 
+// labelLetters folds the letters OCR reads for a label's plain ones (a stroke through
+// an l, an i without its dot: "Primary płace of use"). Only labels are folded: a name
+// keeps its Ł.
+var labelLetters = strings.NewReplacer("ł", "l", "Ł", "L", "ı", "i", "İ", "I")
+
 func classifyLabel(s string) string {
+	s = labelLetters.Replace(s)
 	switch {
 	case remitLabelRe.MatchString(s):
 		return "remit"

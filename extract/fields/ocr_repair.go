@@ -161,6 +161,11 @@ func repairAddressOCR(f *Field[port.Address], stateRead, what string) {
 	if f == nil || f.Source != doc.SourceOCR {
 		return
 	}
+	// A city ends in no full stop ("Beaverton." is a fax's speck read after it): the
+	// stops of a city's own abbreviations ("St. Louis", "Ft. Myers") stand inside it.
+	if c := f.Value.City; strings.HasSuffix(c, ".") && !strings.Contains(c[:len(c)-1], ".") && len(c) > 4 {
+		f.Value.City = strings.TrimSuffix(c, ".")
+	}
 	if stateRead != "" && stateRead != f.Value.State {
 		f.Warnings = append(f.Warnings, fmt.Sprintf("%s: OCR read the state as %q; repaired to %q by its ZIP code and the USPS state codes (check it on the bill)", what, stateRead, f.Value.State))
 		f.Confidence = roundConf(f.Confidence * repairConfidence)

@@ -54,6 +54,14 @@ func TestRepairAddressOCR(t *testing.T) {
 		!strings.Contains(st.Warnings[0], `"NG"`) || !strings.Contains(st.Warnings[0], `"NC"`) {
 		t.Errorf("repaired state: %+v", st)
 	}
+
+	// A speck read as a stop after the city goes; a city's own stops stay.
+	for in, want := range map[string]string{"Beaverton.": "Beaverton", "St. Louis": "St. Louis", "Ft. Myers": "Ft. Myers"} {
+		c := &Field[port.Address]{Value: port.Address{Street: "4800 SW Griffith Dr", City: in, State: "OR", ZIP: "97005"}, Confidence: 0.9, Source: doc.SourceOCR}
+		if repairAddressOCR(c, "", "service address"); c.Value.City != want {
+			t.Errorf("city %q read as %q, want %q", in, c.Value.City, want)
+		}
+	}
 }
 
 func TestRepairUnit(t *testing.T) {
