@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/portdocs/portdocs/extract/layout"
@@ -212,7 +213,8 @@ func numberRange(first, rest string) []string {
 	if len(d) != 4 && len(d) != 7 && len(d) != 10 || d[:len(d)-4] != own[10-len(d):6] {
 		return nil
 	}
-	lo, hi := atoi4(own[6:]), atoi4(d[len(d)-4:])
+	lo, _ := strconv.Atoi(own[6:])
+	hi, _ := strconv.Atoi(d[len(d)-4:]) // four digits, both
 	if hi <= lo || hi-lo >= maxRange {
 		return nil
 	}
@@ -221,14 +223,6 @@ func numberRange(first, rest string) []string {
 		out = append(out, first[:8]+fmt.Sprintf("%04d", n))
 	}
 	return out
-}
-
-func atoi4(s string) int {
-	n := 0
-	for _, c := range s {
-		n = 10*n + int(c-'0')
-	}
-	return n
 }
 
 // localConf is the confidence of a seven-digit number whose area code was inferred.
