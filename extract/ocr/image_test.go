@@ -277,7 +277,10 @@ func TestTIFFPagesAndDPI(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s page %d: %v", f, i+1, err)
 			}
-			if b := img.Bounds(); b.Dx() < 1600 || b.Dy() < 2100 {
+			// A letter page at 200 dpi, upright or landscape (a landscape
+			// statement is faxed as it prints).
+			b := img.Bounds()
+			if short, long := min(b.Dx(), b.Dy()), max(b.Dx(), b.Dy()); short < 1600 || long < 2100 {
 				t.Errorf("%s page %d: %v, want a letter page at 200 dpi", f, i+1, b)
 			}
 		}
