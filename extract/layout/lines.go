@@ -195,22 +195,30 @@ func groupLines(p doc.Page) []*Line {
 		}
 		return false
 	}
-	for i, b := range bands {
-		for k := 0; k < len(b.words) && len(b.words) > 2; k++ {
-			w := b.words[k]
-			if near(w, b.words) {
-				continue
-			}
-			for _, j := range []int{i - 1, i + 1} {
-				if j >= 0 && j < len(bands) && between(w, bands[j]) {
-					bands[j].words = append(bands[j].words, w)
+	// moveWords moves each word of a band of more than keep words to the band dest
+	// names (-1: it stays).
+	moveWords := func(keep int, dest func(i int, b *band, w doc.Word) int) {
+		for i, b := range bands {
+			for k := 0; k < len(b.words) && len(b.words) > keep; k++ {
+				if j := dest(i, b, b.words[k]); j >= 0 {
+					bands[j].words = append(bands[j].words, b.words[k])
 					b.words = append(b.words[:k], b.words[k+1:]...)
 					k--
-					break
 				}
 			}
 		}
 	}
+	moveWords(2, func(i int, b *band, w doc.Word) int {
+		if near(w, b.words) {
+			return -1
+		}
+		for _, j := range []int{i - 1, i + 1} {
+			if j >= 0 && j < len(bands) && between(w, bands[j]) {
+				return j
+			}
+		}
+		return -1
+	})
 	// A word of large type that joined a band of small type by one level edge (a logo
 	// word top-aligned with a heading beside it: "Fiber" of "Vexus Fiber" next to
 	// "Estado de cuenta") belongs with a word of its own height a word space beside
@@ -230,21 +238,12 @@ func groupLines(p doc.Page) []*Line {
 		}
 		return -1
 	}
-	for i := 0; i < len(bands); i++ {
-		b := bands[i]
-		for k := 0; k < len(b.words) && len(b.words) > 1; k++ {
-			w := b.words[k]
-			h := w.BBox[3] - w.BBox[1]
-			if h <= 1.4*b.h {
-				continue
-			}
-			if o := levelNeighbour(w, i); o >= 0 {
-				bands[o].words = append(bands[o].words, w)
-				b.words = append(b.words[:k], b.words[k+1:]...)
-				k--
-			}
+	moveWords(1, func(i int, b *band, w doc.Word) int {
+		if w.BBox[3]-w.BBox[1] <= 1.4*b.h {
+			return -1
 		}
-	}
+		return levelNeighbour(w, i)
+	})
 	rows := make([][]doc.Word, len(bands))
 	for i, b := range bands {
 		ws := b.words
