@@ -161,6 +161,23 @@ func groupLines(p doc.Page) []*Line {
 		}
 		return left && right
 	}
+	// beside: w is a word space from a word of o of its own height and of the type
+	// of o's line (not a logo word that joined it by its top), level with it
+	// (a two-word heading whose words OCR set a point apart: "SERVICE" of "SERVICE
+	// ADDRESS" left in a band of its own).
+	beside := func(w doc.Word, o *band) bool {
+		h := w.BBox[3] - w.BBox[1]
+		for _, x := range o.words {
+			hx := x.BBox[3] - x.BBox[1]
+			if hx < 0.75*h || hx > 1.33*h || hx > 1.33*o.h || overlap(w, x) < 0.6*math.Min(h, hx) {
+				continue
+			}
+			if g := math.Max(w.BBox[0]-x.BBox[2], x.BBox[0]-w.BBox[2]); g >= -0.5 && g < SegmentGap*h {
+				return true
+			}
+		}
+		return false
+	}
 	for i := 0; i < len(bands); i++ {
 		b := bands[i]
 		if len(b.words) > 2 {
@@ -170,11 +187,12 @@ func groupLines(p doc.Page) []*Line {
 			if j < 0 || j >= len(bands) {
 				continue
 			}
-			all := true
+			all, near := true, false
 			for _, w := range b.words {
 				all = all && between(w, bands[j])
+				near = near || beside(w, bands[j])
 			}
-			if all {
+			if all || near && len(b.words) == 1 {
 				bands[j].words = append(bands[j].words, b.words...)
 				bands = append(bands[:i], bands[i+1:]...)
 				i--

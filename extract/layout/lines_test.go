@@ -78,6 +78,23 @@ func TestLogoWordKeepsItsLogo(t *testing.T) {
 	}
 }
 
+// A two-word heading whose first word OCR boxed a point lower than its second, beside
+// another column's line, is one line with it: "SERVICE" alone in a band of its own
+// lost the service address its heading ("SERVICE ADDRESS") names.
+func TestWordBesideItsHeading(t *testing.T) {
+	w := func(text string, x0, y0, x1, y1 float64) doc.Word {
+		return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
+	}
+	p := doc.Page{Number: 1, Width: 612, Height: 792, Source: doc.SourceOCR, Words: []doc.Word{
+		w("1051", 40, 100, 62, 110), w("N", 65, 100, 71, 110), w("MAIN", 74, 100.5, 100, 110.5), w("ST", 103, 100, 114, 110),
+		w("SERVICE", 250, 106, 296, 114), w("ADDRESS", 300, 103.5, 350, 111.5),
+		w("PMB", 40, 118, 62, 128), w("311", 65, 118, 82, 128), w("418", 250, 118, 268, 128), w("MERCER", 271, 118, 310, 128), w("RD", 313, 118, 326, 128)}}
+	want := "1051 N MAIN ST\tSERVICE ADDRESS\nPMB 311\t418 MERCER RD\n"
+	if got := Build([]doc.Page{p}).PageString(1); got != want {
+		t.Errorf("layout:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 // Two columns whose lines are set half a line apart: a word OCR boxed a point high
 // is still its own line's, between its neighbours a word space away (the text layer's
 // boxes of bill 65, the second column a point lower and its "IL" two points higher).
