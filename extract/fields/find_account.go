@@ -2,9 +2,11 @@ package fields
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/portdocs/portdocs/extract/doc"
 	"github.com/portdocs/portdocs/extract/layout"
 )
 
@@ -124,6 +126,26 @@ func findAccount(lay *layout.Layout) (*Field[string], []hit) {
 			g.best = h
 		}
 	}
+	// On an OCR'd page a value one character short of another, its start, is the same
+	// number with its last character lost (a footer's small type: "DP-7K4Q-229" for
+	// "DP-7K4Q-2291"): one number, read whole where the longer one was. On a text
+	// layer both are printed as they are (an account and its sub-account).
+	for _, k := range order {
+		for _, long := range order {
+			g := groups[k]
+			if g == nil || groups[long] == nil || len(long) != len(k)+1 || !strings.HasPrefix(long, k) ||
+				lay.Source(g.best.seg.Page) != doc.SourceOCR {
+				continue
+			}
+			lg := groups[long]
+			lg.hits = append(lg.hits, g.hits...)
+			for p := range g.pages {
+				lg.pages[p] = true
+			}
+			delete(groups, k)
+		}
+	}
+	order = slices.DeleteFunc(order, func(k string) bool { return groups[k] == nil })
 	for _, g := range groups {
 		// Pages that repeat the number (headers, a stub) and how surely it was read.
 		g.score = g.best.rule + 0.3*float64(len(g.pages)-1) + 0.1*float64(len(g.hits)-1)

@@ -64,7 +64,7 @@ var unitDesignators = map[string]bool{"APT": true, "APARTMENT": true, "STE": tru
 	"FL": true, "FLOOR": true, "RM": true, "ROOM": true, "BLDG": true, "BUILDING": true, "DEPT": true,
 	"DEPARTMENT": true, "LOT": true, "SPC": true, "SPACE": true, "TRLR": true, "TRAILER": true, "OFC": true,
 	"OFFICE": true, "PH": true, "PENTHOUSE": true, "HNGR": true, "HANGAR": true, "PIER": true, "SLIP": true,
-	"STOP": true, "KEY": true, "#": true}
+	"STOP": true, "KEY": true, "PMB": true, "#": true}
 
 // unitsAlone need no number after them.
 var unitsAlone = map[string]bool{"BSMT": true, "BASEMENT": true, "FRNT": true, "FRONT": true, "LBBY": true,
@@ -75,15 +75,20 @@ func unitWord(t string) string {
 }
 
 var (
-	streetStartRe = regexp.MustCompile(`(?i)^(?:\d+[A-Z]?(?:[\-/]\d+[A-Z]?)?|[NSEW]\d+[NSEW]?\d*|P\.?\s?O\.?\s+BOX|POST\s+OFFICE\s+BOX|BOX|RR|HC|PMB|ONE|TWO|MILE\s+\d+(?:\.\d+)?)\b`)
+	streetStartRe = regexp.MustCompile(`(?i)^(?:\d+[A-Z]?(?:[\-/]\d+[A-Z]?)?|[NSEW]\d+[NSEW]?\d*|P\.?\s?O\.?\s+BOX|POST\s+OFFICE\s+BOX|BOX|RR|HC|PMB|ONE|TWO|MILE\s+\d+(?:\.\d+)?|` + prStreetStart + `)\b`)
 	poBoxRe       = regexp.MustCompile(`(?i)^(?:P\.?\s?O\.?\s+BOX|POST\s+OFFICE\s+BOX|BOX)\s+\S+`)
 	// attnRe is the contact prefix, with the letters OCR confuses in it (ATIN, ATTH).
-	attnRe         = regexp.MustCompile(`(?i)^(?:A\s?T\s?[TIl1]\s?[NH]|ATTENTION|ATENCI[OÓ]N|[AÀ]\s+L['’]ATTENTION\s+DE|C/O|C\\O|CARE\s+OF)(?:[:.;]\s*|\s+|$)`)
+	attnRe         = regexp.MustCompile(`(?i)^(?:A\s?T\s?[TIl1]\s?[NH]|ATTENTION|ATENCI[OÓ]N|[AÀ]\s+L['’]ATTENTION\s+DE|C/O|C\\O|CARE\s+OF|A/C)(?:[:.;]\s*|\s+|$)`)
 	remitLabelRe   = regexp.MustCompile(`(?i)payable\s+to|remit|make\s+checks|send\s+(?:your\s+)?payments?|mail\s+(?:your\s+)?payments?|payment\s+address|pay\s+by\s+mail|return\s+(?:this|bottom)|amount\s+enclosed|payment\s+coupon|please\s+mail`)
-	serviceLabelRe = regexp.MustCompile(`(?i)\b(?:service\s+(?:address|location)|service\s+for\b|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|where\s+(?:your\s+)?service|(?:primary\s+)?place\s+of\s+(?:primary\s+)?use|(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?e?911\)?)?\s+(?:address|location))`)
+	serviceLabelRe = regexp.MustCompile(`(?i)\b(?:service\s+(?:address|location)|service\s+for\b|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|where\s+(?:your\s+)?service|(?:primary\s+)?place\s+of\s+(?:primary\s+)?use|(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?e?911\)?)?\s+(?:address|location)|(?:office|site)\s+location|(?:address|location)\s*\(\s*e?911\s*\))`)
 	billingLabelRe = regexp.MustCompile(`(?i)\b(?:bill\s+to|billing\s+address|mailing\s+address|account\s+address|customer\s+address|sold\s+to|billed\s+to)`)
 	anyLabelRe     = regexp.MustCompile(`^[^:]{2,40}:\s*`)
 )
+
+// prStreetStart starts a Puerto Rico street line: a lettered house number before a
+// Spanish street word (USPS Publication 28 §29: "B14 CALLE TABONUCO"), or a highway
+// and its kilometre post ("CARR 2 KM 14.5", "KM 3.2 CARR 175").
+const prStreetStart = `[A-Z]{1,2}-?\d+[A-Z]?\s+(?:CALLE|AVE|AVENIDA|CAMINO|PASEO|CARR|CARRETERA)|(?:CARR|CARRETERA)\s+\d+[A-Z]?|KM\s+\d+(?:\.\d+)?`
 
 // splitStreet splits a street line at its unit designator: "1234 N MAIN ST STE 200"
 // gives "1234 N MAIN ST" and "STE 200"; street2 is "" when there is none.
@@ -139,6 +144,26 @@ func isUnitLine(s string) bool {
 		return true
 	}
 	return unitDesignators[w] && len(ts) >= 2 || unitsAlone[w] && len(ts) == 1
+}
+
+// urbanizationRe is a Puerto Rico urbanization or condominium line, printed above
+// the street line (Publication 28 §29: "URB SANTA JUANITA").
+var urbanizationRe = regexp.MustCompile(`(?i)^(?:URB|URBANIZACI[OÓ]N|COND|CONDOMINIO)\.?\s+\p{L}`)
+
+// isUnitAbove: a line printed above the street line that is part of the address, not
+// a name: an urbanization, or a unit with its number ("BLDG 2", "STE 300"). A
+// designator before a word ("SUITE SOLUTIONS") is a business's name.
+func isUnitAbove(s string) bool {
+	s = strings.TrimSpace(s)
+	if urbanizationRe.MatchString(s) {
+		return true
+	}
+	ts := tokens(s)
+	if len(ts) != 2 || !isUnitLine(s) {
+		return false
+	}
+	n := strings.TrimLeft(ts[1].text, "#")
+	return countDigits(n) > 0 || len(n) == 1
 }
 
 func isStreetLine(s string) bool {
@@ -263,6 +288,12 @@ func findBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 			continue // a city line alone is not an address
 		}
 		b.addr.Street, b.addr.Street2 = splitStreet(unglueUnit(streetText))
+		if up = above(cur); up != nil && isUnitAbove(unglueUnit(up.Text)) {
+			// "BLDG 2" or "URB SANTA JUANITA" over the street: its street2, first.
+			unit = strings.TrimSpace(strings.TrimSpace(unglueUnit(up.Text)) + " " + unit)
+			b.lines = append([]*layout.Seg{up}, b.lines...)
+			cur = up
+		}
 		if unit != "" {
 			if b.addr.Street2 != "" {
 				b.addr.Street2 += " " + unit

@@ -69,6 +69,11 @@ type carrierHit struct {
 	start, end int
 	carrier    int
 	score      float64
+	// ambiguous: an ordinary word of the table ("Zoom", "Frontier"); header: printed
+	// where a sender names itself first, the top of page 1 or in logo type.
+	ambiguous, header bool
+	// entity: the start of another company's legal name (otherEntity).
+	entity bool
 }
 
 func findCarrier(lay *layout.Layout) *Field[string] {
@@ -93,7 +98,9 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 					continue
 				}
 				if score, ok := weighCarrier(lay, s, i, end, cn, medSize); ok {
-					hits = append(hits, carrierHit{seg: s, start: i, end: end, carrier: cn.carrier, score: score})
+					header := s.Page == 1 && s.BBox[1] < 0.15*lay.Pages[0].Height || medSize > 0 && s.Size >= 1.4*medSize
+					hits = append(hits, carrierHit{seg: s, start: i, end: end, carrier: cn.carrier, score: score,
+						ambiguous: cn.ambiguous, header: header, entity: otherEntity(s.Text[end:])})
 				}
 				i = end - 1
 				break
@@ -154,10 +161,14 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 		return unknownCarrier(lay, medSize)
 	}
 	placed := false // named once where more than running text stands
+	// wordOnly: only as an ordinary word, and never where a sender names itself (a
+	// product's heading: "Zoom Internet Detail" on Armstrong's bill).
+	wordOnly := true
 	for _, h := range hits {
-		placed = placed || h.carrier == top && h.score >= 1
+		placed = placed || h.carrier == top && h.score >= 1 && !h.entity
+		wordOnly = wordOnly && (h.carrier != top || h.ambiguous && !h.header)
 	}
-	if !placed {
+	if !placed || wordOnly {
 		// Running text alone named it, if often ("Local service is furnished over the
 		// network of Verizon ..."): a reseller's fine print names the network it rents.
 		// A sender the table does not know, named where senders name themselves, is
@@ -259,6 +270,11 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 		if printed == layout.ASCIILower(printed) || words > 4 && !remit {
 			return 0, false
 		}
+		// On a charge line it names a product ("Zoom Internet  $69.95"), not who
+		// bills it.
+		if chargedRow(s) {
+			return 0, false
+		}
 	}
 	page := lay.Pages[s.Page-1]
 	score := 1.0
@@ -282,6 +298,12 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 	if legalLineRe.MatchString(s.Text) {
 		score += 1
 	}
+	if otherEntity(s.Text[end:]) {
+		// The start of another company's legal name ("Cablevision Lightpath LLC",
+		// a parent's name in its subsidiary's): evidence of the group, as running
+		// text is, not of the sender (nor, repeated in a footer, placed: findCarrier).
+		score = math.Min(score, 0.3)
+	}
 	if marketingRe.MatchString(sentence) || marketingRe.MatchString(s.Text) {
 		// A name marketing sends the reader to ("port your number to Google Fiber
 		// Phone") is the sender's own; one it compares or sends away from is a
@@ -293,6 +315,44 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 		}
 	}
 	return score, true
+}
+
+// entityTailRe is the rest of a legal name after a carrier's name: capitalized words
+// and a legal suffix.
+var entityTailRe = regexp.MustCompile(`^((?:\s+[A-Z][\w&'’-]*)+),?\s+(?:LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|LP|L\.P\.|Ltd\.?)(?:\W|$)`)
+
+// entityWords are the words a carrier's own legal name adds to its brand ("Comcast
+// Cable Communications, LLC", "Frontier Communications Parent, Inc.").
+var entityWords = map[string]bool{"communications": true, "telecommunications": true, "telecom": true,
+	"telephone": true, "business": true, "services": true, "holdings": true, "wireless": true, "cable": true,
+	"broadband": true, "fiber": true, "networks": true, "network": true, "operating": true, "group": true,
+	"solutions": true, "digital": true, "voice": true, "systems": true, "enterprises": true, "enterprise": true,
+	"parent": true, "usa": true, "mobility": true, "company": true, "co": true, "of": true, "america": true,
+	"phone": true, "internet": true, "media": true, "technologies": true, "partnership": true, "utilities": true}
+
+// otherEntity: after says the name before it starts another company's legal name, a
+// word of which is no carrier vocabulary.
+func otherEntity(after string) bool {
+	m := entityTailRe.FindStringSubmatch(after)
+	if m == nil {
+		return false
+	}
+	for _, w := range strings.Fields(m[1]) {
+		if !entityWords[strings.ToLower(strings.Trim(w, ",."))] {
+			return true
+		}
+	}
+	return false
+}
+
+// chargedRow: a money amount stands in s or right of it on its line.
+func chargedRow(s *layout.Seg) bool {
+	for o := s; o != nil; o = o.Right() {
+		if moneyRe.MatchString(o.Text) {
+			return true
+		}
+	}
+	return false
 }
 
 // proseAround is the sentence around s.Text[start:end] when s stands in running text:

@@ -112,7 +112,7 @@ func findPhones(lay *layout.Layout, skip []span) []PhoneNumber {
 				continue
 			}
 			e, ok := e164Of(s.Text[start:end])
-			if !ok {
+			if !ok || identifier(lay, s, start, end) {
 				continue
 			}
 			c := &phoneCand{seg: s, start: start, end: end, e164: e, place: pl.of(s, start, end, e)}
@@ -171,7 +171,10 @@ func findPhones(lay *layout.Layout, skip []span) []PhoneNumber {
 		}
 	}
 	for _, c := range cands {
-		if !c.local || c.place.owner7() != ownerCustomer {
+		if !c.local {
+			continue
+		}
+		if o := c.place.owner7(); o == ownerCarrier || o == ownerUnknown && !inCustomerRow(c, customer) {
 			continue
 		}
 		area := areaNear(lay, c)
@@ -223,6 +226,18 @@ func numberRange(first, rest string) []string {
 		out = append(out, first[:8]+fmt.Sprintf("%04d", n))
 	}
 	return out
+}
+
+// inCustomerRow: c stands on a line of numbers with one of the customer's ten-digit
+// numbers (a grid of the account's numbers, some printed without their area code,
+// or with it lost by OCR in a small render).
+func inCustomerRow(c *phoneCand, customer []*phoneCand) bool {
+	for _, o := range customer {
+		if o.seg.Line == c.seg.Line && o.seg != c.seg {
+			return true
+		}
+	}
+	return false
 }
 
 // localConf is the confidence of a seven-digit number whose area code was inferred.
@@ -364,6 +379,19 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // phoneContext is the text that labels a number: what precedes it on its segment, the
 // segment to its left, and the line above when the number stands alone.
+// idLabelRe ends the label of an identifier: "Company ID", "Customer No.", "Order #".
+var idLabelRe = regexp.MustCompile(`(?i)\b(?:id|identifier|no\.?|#|acct|account|invoice|order|reference|ref|confirmation|conf|ticket|case|member|customer|company|tax|ein|fein|ban|can|serial|contract)\s*(?:id|no\.?|number|#)?\s*[:#.]?\s*$`)
+
+// identifier: ten digits printed as one run, with no separator a number is written
+// with, under an identifier's label ("Company ID 5839201847"): an ID, not a number.
+func identifier(lay *layout.Layout, s *layout.Seg, start, end int) bool {
+	if digitsOnly(s.Text[start:end]) != s.Text[start:end] {
+		return false
+	}
+	label := phoneContext(lay, s, start)
+	return idLabelRe.MatchString(label) && !phoneLabelRe.MatchString(label)
+}
+
 func phoneContext(lay *layout.Layout, s *layout.Seg, start int) string {
 	ctx := s.Text[:start]
 	if l := s.Left(); l != nil {
@@ -372,6 +400,12 @@ func phoneContext(lay *layout.Layout, s *layout.Seg, start int) string {
 	if strings.TrimSpace(s.Text[:start]) == "" {
 		if a := lay.Above(s); a != nil && len(tokens(a.Text)) <= 6 {
 			ctx = a.Text + " " + ctx
+			// A label wrapped over two lines ("Dialpad Meetings shared dial-in, /
+			// Portland:"): the line above ends mid-phrase, and neither holds a number.
+			if aa := lay.Above(a); aa != nil && countDigits(a.Text) == 0 && countDigits(aa.Text) == 0 &&
+				len(tokens(aa.Text)) <= 6 && strings.HasSuffix(strings.TrimSpace(aa.Text), ",") {
+				ctx = aa.Text + " " + ctx
+			}
 		}
 	}
 	return ctx

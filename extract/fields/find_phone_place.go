@@ -195,7 +195,14 @@ func (pl *places) of(s *layout.Seg, start, end int, e164 string) place {
 	if moneyRe.MatchString(s.Text[end:]) {
 		p.billed = true
 	}
-	label := foldOCR(phoneContext(lay, s, start))
+	label := phoneContext(lay, s, start)
+	if p.strong == "prose" {
+		// A number in running text is labelled by its sentence, which may begin on
+		// the line above ("Register by calling the co-op / office at 608-555-0180").
+		before, _, _ := proseAround(lay, s, start, end)
+		label += " " + before
+	}
+	label = foldOCR(label)
 	p.carrierLabel = carrierContact.MatchString(label)
 	p.lineLabel = lineLabelRe.MatchString(label)
 	if callsOfRe.MatchString(label) {
@@ -287,14 +294,23 @@ func (pl *places) heading(s *layout.Seg, box doc.BBox) string {
 			if countDigits(o.Text) > 0 || rowOfNumbers(o.Line) {
 				break // a row of the table
 			}
-			if len(ts) > 5 {
-				return ""
+			if len(ts) > 5 || o.Size >= titleRatio*s.Size {
+				return "" // a paragraph, or a title in logo type over the section
+			}
+			if up := pl.lay.Above(o); up != nil && countDigits(up.Text) >= 7 && o.BBox[1]-up.BBox[3] < 2*s.Size {
+				// A row's label between two rows of numbers ("Sales" under the number
+				// above it, over its own): the column's heading is above them all.
+				break
 			}
 			return o.Text
 		}
 	}
 	return ""
 }
+
+// titleRatio: a segment set this many times larger than a number is a title (the
+// carrier's logo over its tagline), never the heading of the number's column.
+const titleRatio = 1.4
 
 // rowOfNumbers: a line with a number on it, a table's row rather than its heading.
 func rowOfNumbers(l *layout.Line) bool {

@@ -72,6 +72,24 @@ func TestFindAccount(t *testing.T) {
 	}
 }
 
+// On an OCR'd page a value one character short of another, at its start, is that
+// number with its last character lost; a text layer prints what it prints.
+func TestFindAccountLastCharacterLost(t *testing.T) {
+	page := "Account ID\tDP-7K4Q-2291\n\n\nDialpad, Inc. | Account ID: DP-7K4Q-229 | Page 1 of 1"
+	for _, tc := range []struct {
+		opts pagetest.Opts
+		want string
+	}{
+		{pagetest.Opts{}, "DP-7K4Q-229"},
+		{pagetest.Opts{Conf: 0.88, Jitter: true}, "DP-7K4Q-2291"},
+	} {
+		f, _ := findAccount(layoutOf(tc.opts, page))
+		if got := strVal(f); got != tc.want {
+			t.Errorf("OCR %v: account = %v, want %v", tc.opts.Conf > 0, got, tc.want)
+		}
+	}
+}
+
 func checkEvidence(t *testing.T, f *Field[string]) {
 	t.Helper()
 	if f == nil {
@@ -227,6 +245,20 @@ func TestFindPhones(t *testing.T) {
 			[]string{"+19565550124"}},
 		{"a line of the account also in the carrier's list", "Line\t956-555-0124\t$29.95\nSupport: 956-555-0124",
 			[]string{"+19565550124"}},
+		{"ten digits under an identifier's label", "Company ID\t5839201847\nAccount ID 4105550177\nLine\t503-555-0120\t$20.00\nPhone 4105550142",
+			[]string{"+14105550142", "+15035550120"}},
+		{"labelled by its sentence begun on the line above, printed bare again",
+			"Co-op office 608-555-0180\nLine\t608-555-0110\t$31.50\n\n\nThe annual meeting of members is Saturday, November 14 at the Valley Reserve. Register by calling the co-op\noffice at 608-555-0180. The meeting starts at noon in the main hall of the reserve.",
+			[]string{"+16085550110"}},
+		{"under the carrier's logo, which is no column heading",
+			"!Driftless Telephone Cooperative\nMember-owned since 1951 | Co-op office 608-555-0180\nLine\t608-555-0110\t$31.50\n\n\nThe annual meeting of members is Saturday, November 14 at the Valley Reserve. Register by calling the co-op\noffice at 608-555-0180. The meeting starts at noon in the main hall of the reserve.",
+			[]string{"+16085550110"}},
+		{"a label wrapped over two lines", "Dialpad Meetings shared dial-in,\nPortland:\n(503) 555-0190\n\n\nLine\t503-555-0120\t$20.00",
+			[]string{"+15035550120"}},
+		{"a row of the account's numbers, some without their area code", "(503) 555-0120\t(503) 555-0121\t555-0123\nFront Desk\tScheduling\tLab",
+			[]string{"+15035550120", "+15035550121", "+15035550123"}},
+		{"row labels between a column's numbers are no heading", "Need help?\nSupport (24/7)\n(844) 342-5723\nSales\n(877) 342-5724\nBilling\n(415) 549-0101\n\n\nLine\t503-555-0120\t$20.00",
+			[]string{"+15035550120"}},
 		{"seven digits on the line table", "Number\tPlan\tMonthly\n(614) 555-0134\tBusiness Phone\t$34.99\n555-0135\tBusiness Phone\t$34.99",
 			[]string{"+16145550134", "+16145550135"}},
 	} {
@@ -267,6 +299,12 @@ func TestFindCarrier(t *testing.T) {
 		{"compared to is a competitor", []string{"!Frontier\nAccount Number 1234 5678\nFaster compared to Spectrum, with no data caps and a 20% discount."}, "Frontier"},
 		{"remittance and legal line", []string{"Statement\nMake checks payable to Frontier\nFrontier Communications Parent, Inc. All rights reserved."}, "Frontier"},
 		{"repeated on every page", []string{"Statement\tSpectrum\nPage 1", "Statement\tSpectrum\nPage 2"}, "Spectrum"},
+		{"an ordinary word naming a product, on a charge line and as its section's heading",
+			[]string{"!Armstrong\nAccount Number 4121-338877-01\nThank you for choosing Armstrong.", "Zoom Internet\t$69.95\nZoom Internet Detail\nMake checks payable to Armstrong"}, "Armstrong"},
+		{"the start of a subsidiary's legal name",
+			[]string{"!Lightpath\nAccount Number 118-447190-03\nCablevision Lightpath LLC | 200 Jericho Quadrangle, Jericho, NY 11753 | Page 1 of 2",
+				"Lightpath\nMake checks payable to Lightpath.\nCablevision Lightpath LLC | 200 Jericho Quadrangle, Jericho, NY 11753 | Page 2 of 2"}, "Lightpath"},
+		{"its own legal name is its own", []string{"Statement\nMake checks payable to Frontier\nFrontier Communications Parent, Inc. | Page 1 of 2", "Frontier Communications Parent, Inc. | Page 2 of 2"}, "Frontier"},
 		{"a host name is no carrier's name", []string{"Statement\nSupport: fiber.google.com or verizon.com/help\nJANE DOE"}, nil},
 	} {
 		for _, l := range layouts {
@@ -354,6 +392,19 @@ func TestFindAddresses(t *testing.T) {
 		{"a wireless bill's place of primary use on a milepost",
 			"TATIANA EVANOFF\n3900 ARCTIC BLVD #200\nANCHORAGE AK 99503-5789\n\n\nPrimary place of use\nMILE 2.5 NASH RD\nSEWARD AK 99664",
 			want{billing: addr("3900 ARCTIC BLVD", "#200", "ANCHORAGE", "AK", "99503-5789"), service: addr("MILE 2.5 NASH RD", "", "SEWARD", "AK", "99664"), name: "TATIANA EVANOFF"}},
+		{"a Puerto Rico urbanization over a lettered house number, the contact after A/C, a highway's kilometre post",
+			"PANADERÍA LA CEIBA INC\nA/C JOSÉ A RODRÍGUEZ VÉLEZ\nURB SANTA JUANITA\nB14 CALLE TABONUCO\nBAYAMON PR 00956-4415\n\n\nDirección de servicio / Service address\nCARR 2 KM 14.5\nTOA BAJA PR 00949",
+			want{billing: addr("B14 CALLE TABONUCO", "URB SANTA JUANITA", "BAYAMON", "PR", "00956-4415"), service: addr("CARR 2 KM 14.5", "", "TOA BAJA", "PR", "00949"),
+				name: "JOSÉ A RODRÍGUEZ VÉLEZ", business: "PANADERÍA LA CEIBA INC"}},
+		{"a building line above the street; a designator before a word is a name",
+			"SUITE SOLUTIONS LLC\nATTN: DENISE M HALVERSON\nBLDG 2\nS6520 STATE HIGHWAY 131\nVIOLA WI 54664-7012",
+			want{billing: addr("S6520 STATE HIGHWAY 131", "BLDG 2", "VIOLA", "WI", "54664-7012"), name: "DENISE M HALVERSON", business: "SUITE SOLUTIONS LLC"}},
+		{"a private mailbox line under the street",
+			"KOVALCHIK, STEPHEN J\n1051 N MAIN ST\nPMB 311\nBUTLER PA 16001-2047",
+			want{billing: addr("1051 N MAIN ST", "PMB 311", "BUTLER", "PA", "16001-2047"), name: "KOVALCHIK, STEPHEN J"}},
+		{"an office location headed with its E911 role",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nOFFICE LOCATION (E911)\n915 NE Killingsworth St\nFloor 2\nPortland, OR 97211",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("915 NE Killingsworth St", "Floor 2", "Portland", "OR", "97211"), name: "JANE DOE"}},
 		{"a label's l read with a stroke",
 			"TATIANA EVANOFF\n3900 ARCTIC BLVD #200\nANCHORAGE AK 99503-5789\n\n\nPrimary płace of use\nMILE 2.5 NASH RD\nSEWARD AK 99664",
 			want{billing: addr("3900 ARCTIC BLVD", "#200", "ANCHORAGE", "AK", "99503-5789"), service: addr("MILE 2.5 NASH RD", "", "SEWARD", "AK", "99664"), name: "TATIANA EVANOFF"}},
