@@ -35,6 +35,21 @@ func TestDebugFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("method %s, warnings %q", method, warnings)
+	if os.Getenv("PORTDOCS_DEBUG_ASOCR") == "1" {
+		// The text layer's words as TestFixturesAsOCRWords gives them.
+		asOCRWords(pages)
+		lay := layout.Build(pages)
+		for i := range pages {
+			t.Logf("--- page %d as OCR words\n%s", i+1, lay.PageString(i+1))
+		}
+		fields, phones, _, _, err := safeFindFields(pages)
+		b, _ := json.MarshalIndent(struct {
+			Fields any
+			Phones any
+		}{fields, phones}, "", "  ")
+		t.Logf("%s %v", b, err)
+		return
+	}
 	if re := os.Getenv("PORTDOCS_DEBUG_WORDS"); re != "" {
 		// The words matching REGEXP with their boxes, to see why they share a line or not.
 		m := regexp.MustCompile(re)

@@ -193,16 +193,7 @@ func TestFixturesAsOCRWords(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for pi := range pages {
-				pages[pi].Source = doc.SourceOCR
-				for wi := range pages[pi].Words {
-					w := &pages[pi].Words[wi]
-					dy := float64((wi*7)%5-2) * 0.5
-					w.BBox[1] += dy
-					w.BBox[3] += dy
-					w.FontSize, w.Confidence = 0, 0.9
-				}
-			}
+			asOCRWords(pages)
 			fields, phones, accounts, _, err := safeFindFields(pages)
 			if err != nil {
 				t.Fatal(err)
@@ -247,5 +238,20 @@ func TestFixturesWithStrayBytes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// asOCRWords turns text-layer pages into words as OCR gives them: no font size,
+// confidence below 1, baselines a little uneven.
+func asOCRWords(pages []doc.Page) {
+	for pi := range pages {
+		pages[pi].Source = doc.SourceOCR
+		for wi := range pages[pi].Words {
+			w := &pages[pi].Words[wi]
+			dy := float64((wi*7)%5-2) * 0.5
+			w.BBox[1] += dy
+			w.BBox[3] += dy
+			w.FontSize, w.Confidence = 0, 0.9
+		}
 	}
 }
