@@ -138,6 +138,9 @@ func findAccount(lay *layout.Layout) (*Field[string], []hit) {
 				continue
 			}
 			lg := groups[long]
+			if v := strings.TrimSpace(lg.best.value); len(v) < 2 || !isAlnum(v[len(v)-2]) {
+				continue // a suffix set apart ("77-410-5923-A"): a sub-account, printed
+			}
 			lg.hits = append(lg.hits, g.hits...)
 			for p := range g.pages {
 				lg.pages[p] = true

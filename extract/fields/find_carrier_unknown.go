@@ -36,10 +36,14 @@ var (
 
 // sayings are the phrases a sender names itself with, in a fixed order (the first
 // place a name is said is its evidence).
+// Each has the words one of its matches must hold (in lower case), looked for before
+// the expression is run: most lines hold none.
 var sayings = []struct {
-	kind string
-	re   *regexp.Regexp
-}{{"payee", payeeRe}, {"greeting", greetingRe}, {"dba", dbaRe}, {"copyright", copyRe}}
+	kind  string
+	re    *regexp.Regexp
+	words []string
+}{{"payee", payeeRe, []string{"payable"}}, {"greeting", greetingRe, []string{"for", "welcome"}},
+	{"dba", dbaRe, []string{"dba", "d/b/a"}}, {"copyright", copyRe, []string{"©", "(c)", "copyright"}}}
 
 // nameStart reads a name off the start of rest: up to four words, the first
 // capitalized, each starting with a letter or digit, before a sentence's punctuation
@@ -96,6 +100,9 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 	for _, s := range lay.Segs {
 		text := strings.TrimSpace(s.Text)
 		for _, k := range sayings {
+			if !containsAny(s.Lower, k.words) {
+				continue
+			}
 			if m := k.re.FindStringSubmatch(text); m != nil {
 				if n := nameStart(m[1]); n != "" {
 					note(k.kind, n, s)
@@ -105,10 +112,15 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 		// A legal entity stands in the fine print at a page's foot (or in a running
 		// footer), not in the customer's block.
 		foot := s.Running || s.BBox[1] > 0.75*lay.Pages[s.Page-1].Height
-		if m := entityRe.FindStringSubmatch(text); m != nil && foot {
-			if n := nameStart(m[1]); n != "" {
-				note("entity", n, s)
+		if foot {
+			if m := entityRe.FindStringSubmatch(text); m != nil {
+				if n := nameStart(m[1]); n != "" {
+					note("entity", n, s)
+				}
 			}
+		}
+		if !strings.Contains(s.Lower, ".") {
+			continue // a host name has its dot
 		}
 		for _, m := range domainRe.FindAllStringSubmatch(s.Lower, -1) {
 			labels := strings.Split(strings.TrimSuffix(m[1], "."), ".")

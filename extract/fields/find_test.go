@@ -87,6 +87,11 @@ func TestFindAccountLastCharacterLost(t *testing.T) {
 		if got := strVal(f); got != tc.want {
 			t.Errorf("OCR %v: account = %v, want %v", tc.opts.Conf > 0, got, tc.want)
 		}
+		// A suffix set apart is a sub-account's, printed so.
+		f, _ = findAccount(layoutOf(tc.opts, "Account Number: 77-410-5923\nAccount Number: 77-410-5923\n\n\nSub-account 77-410-5923-A\tAccount Number: 77-410-5923-A"))
+		if got := strVal(f); got != "77-410-5923" {
+			t.Errorf("OCR %v: account = %v, want 77-410-5923", tc.opts.Conf > 0, got)
+		}
 	}
 }
 
