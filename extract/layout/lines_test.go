@@ -37,19 +37,16 @@ func TestBuildLayoutKeepsColumnsApart(t *testing.T) {
 // line, as OCR boxes it, stays on its line when its top (or bottom) is level with the
 // line's; a word half a line lower is still a line of its own.
 func TestStretchedWordKeepsItsLine(t *testing.T) {
-	w := func(text string, x0, y0, x1, y1 float64) doc.Word {
-		return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
-	}
-	base := []doc.Word{w("LINCOLN", 56, 153.1, 98, 161), w("NE", 102, 153.4, 114.7, 161), w("68506-1", 118.6, 153.4, 152.9, 161),
-		w("Previous", 324, 152, 360, 159.8), w("Balance", 364, 152, 398, 159.8), w("Payment", 324, 164.2, 358.8, 172.8)}
+	base := []doc.Word{ocrWord("LINCOLN", 56, 153.1, 98, 161), ocrWord("NE", 102, 153.4, 114.7, 161), ocrWord("68506-1", 118.6, 153.4, 152.9, 161),
+		ocrWord("Previous", 324, 152, 360, 159.8), ocrWord("Balance", 364, 152, 398, 159.8), ocrWord("Payment", 324, 164.2, 358.8, 172.8)}
 	for _, tc := range []struct {
 		name  string
 		word  doc.Word
 		lines int
 	}{
-		{"stretched below", w("741", 155.3, 153.4, 169.9, 170), 2},
-		{"stretched above", w("741", 155.3, 144.5, 169.9, 161), 2},
-		{"half a line lower", w("741", 155.3, 158, 169.9, 166), 3},
+		{"stretched below", ocrWord("741", 155.3, 153.4, 169.9, 170), 2},
+		{"stretched above", ocrWord("741", 155.3, 144.5, 169.9, 161), 2},
+		{"half a line lower", ocrWord("741", 155.3, 158, 169.9, 166), 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := doc.Page{Number: 1, Width: 612, Height: 792, Source: doc.SourceOCR, Words: append(append([]doc.Word{}, base...), tc.word)}
@@ -65,13 +62,10 @@ func TestStretchedWordKeepsItsLine(t *testing.T) {
 // heading in small type beside it: it is not the heading's line ("Vexus Fiber" beside
 // "Estado de cuenta" on a fax, the boxes as Tesseract gave them).
 func TestLogoWordKeepsItsLogo(t *testing.T) {
-	w := func(text string, x0, y0, x1, y1 float64) doc.Word {
-		return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
-	}
 	p := doc.Page{Number: 1, Width: 646, Height: 834, Source: doc.SourceOCR, Words: []doc.Word{
-		w("Estado", 436.6, 50.9, 472.1, 59.8), w("de", 475.9, 51.1, 488.2, 59.5), w("cuenta", 491.8, 51.6, 526.6, 59.5), w("Statement", 533.8, 48.7, 589, 59.5),
-		w("Vexus", 58.3, 54.2, 132.5, 73.7), w("Fiber", 141.4, 49.2, 209.3, 73.2),
-		w("Account", 58, 110, 90, 118)}}
+		ocrWord("Estado", 436.6, 50.9, 472.1, 59.8), ocrWord("de", 475.9, 51.1, 488.2, 59.5), ocrWord("cuenta", 491.8, 51.6, 526.6, 59.5), ocrWord("Statement", 533.8, 48.7, 589, 59.5),
+		ocrWord("Vexus", 58.3, 54.2, 132.5, 73.7), ocrWord("Fiber", 141.4, 49.2, 209.3, 73.2),
+		ocrWord("Account", 58, 110, 90, 118)}}
 	want := "Estado de cuenta Statement\nVexus Fiber\nAccount\n"
 	if got := Build([]doc.Page{p}).PageString(1); got != want {
 		t.Errorf("layout:\n%s\nwant:\n%s", got, want)
@@ -82,13 +76,10 @@ func TestLogoWordKeepsItsLogo(t *testing.T) {
 // another column's line, is one line with it: "SERVICE" alone in a band of its own
 // lost the service address its heading ("SERVICE ADDRESS") names.
 func TestWordBesideItsHeading(t *testing.T) {
-	w := func(text string, x0, y0, x1, y1 float64) doc.Word {
-		return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
-	}
 	p := doc.Page{Number: 1, Width: 612, Height: 792, Source: doc.SourceOCR, Words: []doc.Word{
-		w("1051", 40, 100, 62, 110), w("N", 65, 100, 71, 110), w("MAIN", 74, 100.5, 100, 110.5), w("ST", 103, 100, 114, 110),
-		w("SERVICE", 250, 106, 296, 114), w("ADDRESS", 300, 103.5, 350, 111.5),
-		w("PMB", 40, 118, 62, 128), w("311", 65, 118, 82, 128), w("418", 250, 118, 268, 128), w("MERCER", 271, 118, 310, 128), w("RD", 313, 118, 326, 128)}}
+		ocrWord("1051", 40, 100, 62, 110), ocrWord("N", 65, 100, 71, 110), ocrWord("MAIN", 74, 100.5, 100, 110.5), ocrWord("ST", 103, 100, 114, 110),
+		ocrWord("SERVICE", 250, 106, 296, 114), ocrWord("ADDRESS", 300, 103.5, 350, 111.5),
+		ocrWord("PMB", 40, 118, 62, 128), ocrWord("311", 65, 118, 82, 128), ocrWord("418", 250, 118, 268, 128), ocrWord("MERCER", 271, 118, 310, 128), ocrWord("RD", 313, 118, 326, 128)}}
 	want := "1051 N MAIN ST\tSERVICE ADDRESS\nPMB 311\t418 MERCER RD\n"
 	if got := Build([]doc.Page{p}).PageString(1); got != want {
 		t.Errorf("layout:\n%s\nwant:\n%s", got, want)
@@ -99,12 +90,9 @@ func TestWordBesideItsHeading(t *testing.T) {
 // is still its own line's, between its neighbours a word space away (the text layer's
 // boxes of bill 65, the second column a point lower and its "IL" two points higher).
 func TestWordBetweenItsNeighboursOnAnOffsetLine(t *testing.T) {
-	w := func(text string, x0, y0, x1, y1 float64) doc.Word {
-		return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
-	}
 	p := doc.Page{Number: 1, Width: 612, Height: 792, Source: doc.SourceOCR, Words: []doc.Word{
-		w("Los", 43.2, 226.3, 56.9, 235.8), w("Angeles,", 58.8, 226.3, 91.8, 235.8), w("CA", 94.2, 226.3, 106, 235.8), w("90074-2199", 107.9, 226.3, 153.3, 235.8),
-		w("Chicago,", 331.2, 232, 368.7, 242.6), w("IL", 371.3, 230.3, 379.2, 240.9), w("60602-4331", 381.5, 232, 432.2, 242.6)}}
+		ocrWord("Los", 43.2, 226.3, 56.9, 235.8), ocrWord("Angeles,", 58.8, 226.3, 91.8, 235.8), ocrWord("CA", 94.2, 226.3, 106, 235.8), ocrWord("90074-2199", 107.9, 226.3, 153.3, 235.8),
+		ocrWord("Chicago,", 331.2, 232, 368.7, 242.6), ocrWord("IL", 371.3, 230.3, 379.2, 240.9), ocrWord("60602-4331", 381.5, 232, 432.2, 242.6)}}
 	want := "Los Angeles, CA 90074-2199\nChicago, IL 60602-4331\n"
 	if got := Build([]doc.Page{p}).PageString(1); got != want {
 		t.Errorf("layout:\n%s\nwant:\n%s", got, want)
@@ -139,13 +127,10 @@ func TestJoinTight(t *testing.T) {
 // one line per baseline: "BERNADETTE A KOWALCZYK" is not split between the column's
 // lines.
 func TestMixedSizesKeepTheirBaselines(t *testing.T) {
-	w := func(text string, x0, y0, x1, y1 float64) doc.Word {
-		return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
-	}
 	p := doc.Page{Number: 1, Width: 612, Height: 792, Source: doc.SourceOCR, Words: []doc.Word{
-		w("Go", 332.2, 169.65, 342.6, 176.57), w("paperless", 345, 170.65, 382.9, 177.57),
-		w("BERNADETTE", 63.7, 171.92, 125.5, 181.14), w("A", 128.4, 172.92, 134.7, 182.14), w("KOWALCZYK", 137.6, 171.42, 195.9, 180.64),
-		w("the", 332.2, 179.4, 345, 186.3), w("code", 348, 179.4, 368, 186.3),
+		ocrWord("Go", 332.2, 169.65, 342.6, 176.57), ocrWord("paperless", 345, 170.65, 382.9, 177.57),
+		ocrWord("BERNADETTE", 63.7, 171.92, 125.5, 181.14), ocrWord("A", 128.4, 172.92, 134.7, 182.14), ocrWord("KOWALCZYK", 137.6, 171.42, 195.9, 180.64),
+		ocrWord("the", 332.2, 179.4, 345, 186.3), ocrWord("code", 348, 179.4, 368, 186.3),
 	}}
 	lay := Build([]doc.Page{p})
 	found := false
@@ -155,4 +140,9 @@ func TestMixedSizesKeepTheirBaselines(t *testing.T) {
 	if !found {
 		t.Errorf("the name is split:\n%s", lay.PageString(1))
 	}
+}
+
+// ocrWord is a word as OCR gives it: its box, no font size, confidence below 1.
+func ocrWord(text string, x0, y0, x1, y1 float64) doc.Word {
+	return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
 }
