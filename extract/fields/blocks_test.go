@@ -176,7 +176,7 @@ func TestMarkRunning(t *testing.T) {
 
 // blockNames returns the billing block's name lines and label.
 func blockNames(lay *layout.Layout) (names []string, label string, ok bool) {
-	b, _ := findAddresses(lay)
+	b, _ := findAddresses(lay, findBlocks(lay, true))
 	if b == nil {
 		return nil, "", false
 	}
@@ -273,7 +273,7 @@ func TestBlockBesideWrappedSummary(t *testing.T) {
 				p := placedPage(1, ocr, append(block, tc.runs...)...)
 				p.Words = append(p.Words, tc.more...)
 				lay := layout.Build([]doc.Page{p})
-				b, _ := findAddresses(lay)
+				b, _ := findAddresses(lay, findBlocks(lay, true))
 				if b == nil {
 					t.Fatalf("ocr=%v: no billing block in\n%s", ocr, lay.PageString(1))
 				}
@@ -308,7 +308,7 @@ func TestCityLineZIPApart(t *testing.T) {
 			p := placedPage(1, ocr, placed{40, 100, 10, "HARBORVIEW PLUMBING LLC"}, placed{40, 112, 10, "1420 N CHARLES ST STE 300"},
 				placed{40, 124, 10, "BALTIMORE MD"}, placed{tc.zipX, 124, 10, "21201-3817"})
 			lay := layout.Build([]doc.Page{p})
-			b, _ := findAddresses(lay)
+			b, _ := findAddresses(lay, findBlocks(lay, true))
 			want := port.Address{Street: "1420 N CHARLES ST", Street2: "STE 300", City: "BALTIMORE", State: "MD", ZIP: "21201-3817"}
 			if got := b != nil && b.addr == want; got != tc.want {
 				t.Errorf("%s, ocr=%v: block %+v, want found=%v\n%s", tc.name, ocr, b, tc.want, lay.PageString(1))

@@ -25,7 +25,10 @@ func findFields(lay *layout.Layout, sections []hit) (Fields, []PhoneNumber, []st
 	warnings = append(warnings, w...)
 	f.BillDate = findBillDate(lay)
 
-	billing, service := findAddresses(lay)
+	// The address blocks, outside the page frame: the addresses' and, where the
+	// carrier's remittance address stands, the phone numbers' places.
+	blocks := findBlocks(lay, true)
+	billing, service := findAddresses(lay, blocks)
 	if billing != nil {
 		rule := 0.9
 		if len(billing.names) == 0 {
@@ -78,7 +81,7 @@ func findFields(lay *layout.Layout, sections []hit) (Fields, []PhoneNumber, []st
 	for _, h := range append(acctHits, sections...) {
 		skip = append(skip, span{h.seg, h.start, h.end})
 	}
-	phones := findPhones(lay, skip)
+	phones := findPhones(lay, skip, blocks)
 	if phones == nil {
 		phones = []PhoneNumber{}
 	}

@@ -633,9 +633,10 @@ func addressField(lay *layout.Layout, b *addrBlock, rule float64) *Field[port.Ad
 		BBox: roundBox(box), Source: lay.Source(b.page)}
 }
 
-// findAddresses picks the mailing block and the service address.
-func findAddresses(lay *layout.Layout) (billing, service *addrBlock) {
-	billing, service = pickAddresses(lay, findBlocks(lay, true))
+// findAddresses picks the mailing block and the service address among framed, the
+// blocks findBlocks(lay, true) finds.
+func findAddresses(lay *layout.Layout, framed []*addrBlock) (billing, service *addrBlock) {
+	billing, service = pickAddresses(lay, framed)
 	if billing == nil {
 		// A bill that prints its mailing block at the same place on every page (each
 		// page a copy) has it marked as a running line: read it all the same.

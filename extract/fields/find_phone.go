@@ -95,8 +95,8 @@ type phoneCand struct {
 	place      place
 }
 
-func findPhones(lay *layout.Layout, skip []span) []PhoneNumber {
-	pl := newPlaces(lay)
+func findPhones(lay *layout.Layout, skip []span, blocks []*addrBlock) []PhoneNumber {
+	pl := newPlaces(lay, blocks)
 	var cands []*phoneCand
 	for _, s := range lay.Segs {
 		if countDigits(s.Text) < 7 {

@@ -135,9 +135,9 @@ type places struct {
 	remit []region // remittance addresses and payment coupons
 }
 
-func newPlaces(lay *layout.Layout) *places {
+func newPlaces(lay *layout.Layout, blocks []*addrBlock) *places {
 	pl := &places{lay: lay}
-	for _, b := range findBlocks(lay, true) {
+	for _, b := range blocks {
 		if b.label != "remit" {
 			continue
 		}

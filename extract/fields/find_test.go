@@ -194,7 +194,7 @@ func TestFindPhonesPageFrame(t *testing.T) {
 	for _, l := range layouts {
 		lay := layoutOf(l.opts, page, page)
 		var got []string
-		for _, p := range findPhones(lay, nil) {
+		for _, p := range findPhones(lay, nil, findBlocks(lay, true)) {
 			got = append(got, p.Number)
 		}
 		if !reflect.DeepEqual(got, []string{"+16175550131"}) {
@@ -276,7 +276,7 @@ func TestFindPhones(t *testing.T) {
 					skip = append(skip, span{h.seg, h.start, h.end})
 				}
 				var got []string
-				for _, p := range findPhones(lay, skip) {
+				for _, p := range findPhones(lay, skip, findBlocks(lay, true)) {
 					got = append(got, p.Number)
 				}
 				sort.Strings(got)
