@@ -304,7 +304,8 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 		// text is, not of the sender (nor, repeated in a footer, placed: findCarrier).
 		score = math.Min(score, 0.3)
 	}
-	if marketingRe.MatchString(sentence) || marketingRe.MatchString(s.Text) {
+	// (A sentence within the segment's text is read with it.)
+	if marketingRe.MatchString(s.Text) || !strings.Contains(s.Text, sentence) && marketingRe.MatchString(sentence) {
 		// A name marketing sends the reader to ("port your number to Google Fiber
 		// Phone") is the sender's own; one it compares or sends away from is a
 		// competitor's.
