@@ -130,23 +130,20 @@ func findAccount(lay *layout.Layout) (*Field[string], []hit) {
 	// number with its last character lost (a footer's small type: "DP-7K4Q-229" for
 	// "DP-7K4Q-2291"): one number, read whole where the longer one was. On a text
 	// layer both are printed as they are (an account and its sub-account).
-	for _, k := range order {
-		for _, long := range order {
-			g := groups[k]
-			if g == nil || groups[long] == nil || len(long) != len(k)+1 || !strings.HasPrefix(long, k) ||
-				lay.Source(g.best.seg.Page) != doc.SourceOCR {
-				continue
-			}
-			lg := groups[long]
-			if v := strings.TrimSpace(lg.best.value); len(v) < 2 || !isAlnum(v[len(v)-2]) {
-				continue // a suffix set apart ("77-410-5923-A"): a sub-account, printed
-			}
-			lg.hits = append(lg.hits, g.hits...)
-			for p := range g.pages {
-				lg.pages[p] = true
-			}
-			delete(groups, k)
+	for _, long := range order {
+		short := long[:len(long)-1]
+		lg, g := groups[long], groups[short]
+		if lg == nil || g == nil || lay.Source(g.best.seg.Page) != doc.SourceOCR {
+			continue
 		}
+		if v := strings.TrimSpace(lg.best.value); len(v) < 2 || !isAlnum(v[len(v)-2]) {
+			continue // a suffix set apart ("77-410-5923-A"): a sub-account, printed
+		}
+		lg.hits = append(lg.hits, g.hits...)
+		for p := range g.pages {
+			lg.pages[p] = true
+		}
+		delete(groups, short)
 	}
 	order = slices.DeleteFunc(order, func(k string) bool { return groups[k] == nil })
 	for _, g := range groups {

@@ -288,11 +288,13 @@ func findBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 			continue // a city line alone is not an address
 		}
 		b.addr.Street, b.addr.Street2 = splitStreet(unglueUnit(streetText))
-		if up = above(cur); up != nil && isUnitAbove(unglueUnit(up.Text)) {
-			// "BLDG 2" or "URB SANTA JUANITA" over the street: its street2, first.
-			unit = strings.TrimSpace(strings.TrimSpace(unglueUnit(up.Text)) + " " + unit)
-			b.lines = append([]*layout.Seg{up}, b.lines...)
-			cur = up
+		if up = above(cur); up != nil {
+			if u := strings.TrimSpace(unglueUnit(up.Text)); isUnitAbove(u) {
+				// "BLDG 2" or "URB SANTA JUANITA" over the street: its street2, first.
+				unit = strings.TrimSpace(u + " " + unit)
+				b.lines = append([]*layout.Seg{up}, b.lines...)
+				cur = up
+			}
 		}
 		if unit != "" {
 			if b.addr.Street2 != "" {

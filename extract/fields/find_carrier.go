@@ -99,8 +99,16 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 				}
 				if score, ok := weighCarrier(lay, s, i, end, cn, medSize); ok {
 					header := s.Page == 1 && s.BBox[1] < 0.15*lay.Pages[0].Height || medSize > 0 && s.Size >= 1.4*medSize
+					entity := otherEntity(s.Text[end:])
+					if entity {
+						// The start of another company's legal name ("Cablevision
+						// Lightpath LLC", a parent's name in its subsidiary's): evidence
+						// of the group, as running text is, not of the sender (nor,
+						// repeated in a footer, placed).
+						score = math.Min(score, 0.3)
+					}
 					hits = append(hits, carrierHit{seg: s, start: i, end: end, carrier: cn.carrier, score: score,
-						ambiguous: cn.ambiguous, header: header, entity: otherEntity(s.Text[end:])})
+						ambiguous: cn.ambiguous, header: header, entity: entity})
 				}
 				i = end - 1
 				break
@@ -297,12 +305,6 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 	}
 	if legalLineRe.MatchString(s.Text) {
 		score += 1
-	}
-	if otherEntity(s.Text[end:]) {
-		// The start of another company's legal name ("Cablevision Lightpath LLC",
-		// a parent's name in its subsidiary's): evidence of the group, as running
-		// text is, not of the sender (nor, repeated in a footer, placed: findCarrier).
-		score = math.Min(score, 0.3)
 	}
 	// (A sentence within the segment's text is read with it.)
 	if marketingRe.MatchString(s.Text) || !strings.Contains(s.Text, sentence) && marketingRe.MatchString(sentence) {

@@ -172,7 +172,7 @@ func groupLines(p doc.Page) []*Line {
 			if hx < 0.75*h || hx > 1.33*h || hx > 1.33*o.h || overlap(w, x) < 0.6*math.Min(h, hx) {
 				continue
 			}
-			if g := math.Max(w.BBox[0]-x.BBox[2], x.BBox[0]-w.BBox[2]); g >= -0.5 && g < SegmentGap*h {
+			if wordSpaceApart(w, x) {
 				return true
 			}
 		}
@@ -187,12 +187,11 @@ func groupLines(p doc.Page) []*Line {
 			if j < 0 || j >= len(bands) {
 				continue
 			}
-			all, near := true, false
+			all := true
 			for _, w := range b.words {
 				all = all && between(w, bands[j])
-				near = near || beside(w, bands[j])
 			}
-			if all || near && len(b.words) == 1 {
+			if all || len(b.words) == 1 && beside(b.words[0], bands[j]) {
 				bands[j].words = append(bands[j].words, b.words...)
 				bands = append(bands[:i], bands[i+1:]...)
 				i--
@@ -249,7 +248,7 @@ func groupLines(p doc.Page) []*Line {
 				if j == skip || hx < 0.75*h || hx > 1.33*h || math.Abs(x.BBox[1]-w.BBox[1]) > 0.25*h || math.Abs(x.BBox[3]-w.BBox[3]) > 0.25*h {
 					continue
 				}
-				if g := math.Max(w.BBox[0]-x.BBox[2], x.BBox[0]-w.BBox[2]); g >= -0.5 && g < SegmentGap*h {
+				if wordSpaceApart(w, x) {
 					return j
 				}
 			}
@@ -288,6 +287,13 @@ func groupLines(p doc.Page) []*Line {
 		lines = append(lines, l)
 	}
 	return lines
+}
+
+// wordSpaceApart: x stands beside w, left or right, no wider apart than a word space
+// of w's height (touching or overlapping by half a point at most).
+func wordSpaceApart(w, x doc.Word) bool {
+	g := math.Max(w.BBox[0]-x.BBox[2], x.BBox[0]-w.BBox[2])
+	return g >= -0.5 && g < SegmentGap*(w.BBox[3]-w.BBox[1])
 }
 
 // SegmentGap: a gap wider than this many font sizes splits a line into segments.
