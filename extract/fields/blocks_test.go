@@ -139,26 +139,34 @@ func TestMarkRunning(t *testing.T) {
 		p2    []placed
 		want  []string // running segments of page 1
 		pages int
+		ocr   bool
 	}{
 		{"the same header on both pages, page numbers differing",
 			append(header(1, "Account Number: 310842776", 0), placed{40, 100, 10, "JANE DOE"}),
 			append(header(2, "Account Number: 310842776", 0), placed{40, 100, 10, "Charge Details"}),
-			[]string{"Brightspeed Business Services", "Page 1 of 2", "Account Number: 310842776"}, 2},
+			[]string{"Brightspeed Business Services", "Page 1 of 2", "Account Number: 310842776"}, 2, false},
 		{"a scan lies a little lower on the glass; OCR misreads a letter",
-			header(1, "Account Number: 310842776", 0), header(2, "Accourt Number: 310842776", 4),
-			[]string{"Brightspeed Business Services", "Page 1 of 2", "Account Number: 310842776"}, 2},
+			header(1, "Account Number: 310842776", 0), header(2, "Accourt Number: 310842776", 12),
+			[]string{"Brightspeed Business Services", "Page 1 of 2", "Account Number: 310842776"}, 2, true},
+		{"a text layer's header does not drift: the same street two lines higher on page 2 is a location's, not the frame",
+			[]placed{{36, 122, 9.5, "1201 W PEACHTREE ST NW"}, {36, 146, 9.5, "ATLANTA GA 30309-3424"}},
+			[]placed{{36, 102, 9.5, "1201 W PEACHTREE ST NW"}, {36, 123, 9.5, "ATLANTA GA 30309"}}, nil, 2, false},
+		{"on a scan the frame shifts together: a street shifted from the header's place is no running line",
+			append(header(1, "Account Number: 310842776", 0), placed{36, 122, 9.5, "1201 W PEACHTREE ST NW"}),
+			append(header(2, "Account Number: 310842776", 3), placed{36, 102, 9.5, "1201 W PEACHTREE ST NW"}),
+			[]string{"Brightspeed Business Services", "Page 1 of 2", "Account Number: 310842776"}, 2, true},
 		{"other words at the same place are not repeated",
-			[]placed{{40, 30, 9, "Brightspeed Business Services"}}, []placed{{40, 30, 9, "Charge Details"}}, nil, 2},
+			[]placed{{40, 30, 9, "Brightspeed Business Services"}}, []placed{{40, 30, 9, "Charge Details"}}, nil, 2, false},
 		{"the same words elsewhere on the page are not a header",
-			[]placed{{40, 30, 9, "Brightspeed Business Services"}}, []placed{{40, 400, 9, "Brightspeed Business Services"}}, nil, 2},
+			[]placed{{40, 30, 9, "Brightspeed Business Services"}}, []placed{{40, 400, 9, "Brightspeed Business Services"}}, nil, 2, false},
 		{"the middle of the page is never a running line",
-			[]placed{{40, 400, 9, "Total Current Charges"}}, []placed{{40, 400, 9, "Total Current Charges"}}, nil, 2},
-		{"a one-page bill has none", header(1, "Account Number: 310842776", 0), nil, nil, 1},
+			[]placed{{40, 400, 9, "Total Current Charges"}}, []placed{{40, 400, 9, "Total Current Charges"}}, nil, 2, false},
+		{"a one-page bill has none", header(1, "Account Number: 310842776", 0), nil, nil, 1, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pages := []doc.Page{placedPage(1, false, tc.p1...)}
+			pages := []doc.Page{placedPage(1, tc.ocr, tc.p1...)}
 			if tc.pages == 2 {
-				pages = append(pages, placedPage(2, false, tc.p2...))
+				pages = append(pages, placedPage(2, tc.ocr, tc.p2...))
 			}
 			lay := layout.Build(pages)
 			var got []string

@@ -35,7 +35,7 @@ var localRe = regexp.MustCompile(`\d{3}\s?[.\-–]\s?\d{4}`)
 // (before it on its segment, on the segment to its left, on the line above a lone
 // number) or heads its column.
 var carrierContact = regexp.MustCompile(`(?i)\b(?:customer\s+(?:service|care|support)|call\s+us|call\b|calling|contact\s+us|questions?|` +
-	`repairs?|support|help|assistance|billing\s+(?:inquir|question|dept|department)|technical|tech\b|sales|to\s+pay|pay\s+by|` +
+	`repairs?|support|help|assistance|billing\s+(?:inquir|question|dept|department|fax)|technical|tech\b|sales|to\s+pay|pay\s+by|` +
 	`payment\s+(?:line|center)|tty|tdd|relay|outage|report|dial|hearing|speech|disab|español|espanol|spanish|` +
 	`emergency|press|agent|reach\s+us|our\b|visit|text\s+us|business\s+office|fraud|lost\s+or\s+stolen|care\b|service\s+center|` +
 	`toll[\s-]free|hours|24/7|anytime|moving|upgrade|order|noc\b|network\s+operations|operations\s+center|trouble)`)

@@ -187,9 +187,13 @@ func (pl *places) of(s *layout.Seg, start, end int, e164 string) place {
 	if p.strong == "" && isProse(lay, s) {
 		p.strong = "prose"
 	}
-	for o := s.Right(); o != nil; o = o.Right() {
+	// A charge further right, past another segment, may be another column's: the
+	// charge of "Sub-account -02 - Marietta" beside "Billing fax: (404) 869-2503".
+	billedFar := false
+	for o, next := s.Right(), true; o != nil; o, next = o.Right(), false {
 		if moneyRe.MatchString(o.Text) {
-			p.billed = true
+			p.billed = p.billed || next
+			billedFar = !next
 		}
 	}
 	if moneyRe.MatchString(s.Text[end:]) {
@@ -204,6 +208,10 @@ func (pl *places) of(s *layout.Seg, start, end int, e164 string) place {
 	}
 	label = foldOCR(label)
 	p.carrierLabel = carrierContact.MatchString(label)
+	if billedFar && !(p.carrierLabel && carrierContact.MatchString(foldOCR(s.Text[:start]))) {
+		// ...but not when the number's own segment labels it the carrier's.
+		p.billed = true
+	}
 	p.lineLabel = lineLabelRe.MatchString(label)
 	if callsOfRe.MatchString(label) {
 		p.carrierLabel, p.lineLabel = false, true

@@ -223,6 +223,7 @@ func TestFindPhones(t *testing.T) {
 			[]string{"+14105550142"}},
 		{"label in the left column", "Customer care\t410-555-0190\nMobile\t410-555-0142", []string{"+14105550142"}},
 		{"not inside an account number", "Account Number: 287 654 3210 987", nil},
+		{"the carrier's billing fax, in the customer's area code", "Main line 404-555-0120\nBilling fax: (404) 869-2503", []string{"+14045550120"}},
 		{"not a ZIP or a date", "BALTIMORE, MD 21201-1234  10/03/2026", nil},
 		{"deduplicated", "410-555-0142\n(410) 555-0142", []string{"+14105550142"}},
 		{"after an extension number", "Ext 101 +1 201 555 0112\tBusiness Premium\t$29.99", []string{"+12015550112"}},

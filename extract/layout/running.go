@@ -1,7 +1,9 @@
 package layout
 
 import (
+	"github.com/portdocs/portdocs/extract/doc"
 	"math"
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -22,6 +24,10 @@ const (
 	// runningDrift is how far, in font sizes, a repeated line may sit from its place
 	// on another page (a scan lies a little higher or lower on the glass each time).
 	runningDrift = 2.5
+	// textDrift is that distance on pages with a text layer, which one template draws
+	// at the same place on every page: a mailing block on page 1 and the same street
+	// two lines higher under a location's heading on page 2 are no running line.
+	textDrift = 0.5
 )
 
 // markRunning marks the segments repeated, at about the same place, on another page.
@@ -47,23 +53,50 @@ func markRunning(lay *Layout) {
 			byPage[s.Page-1] = append(byPage[s.Page-1], cand{s, k, s.BBox[1] / h})
 		}
 	}
+	// A scan shifts the whole frame of a page together: a match whose shift is not
+	// its pages' common one (the same street two lines higher under a location's
+	// heading on page 2, the header where it was) is no running line.
+	type match struct {
+		c, d *Seg
+		dy   float64
+	}
+	byPair := map[[2]int][]match{}
 	for pi, cs := range byPage {
 		for _, c := range cs {
 			h := lay.Pages[pi].Height
 			for pj, ds := range byPage {
-				if pj == pi || c.s.Running {
+				if pj <= pi {
 					continue
 				}
 				for _, d := range ds {
-					tol := runningDrift * math.Max(c.s.Size, d.s.Size)
-					sameRow := math.Abs(c.rel-d.rel)*h <= math.Max(tol, 0.02*h)
+					size := math.Max(c.s.Size, d.s.Size)
+					tol, rowTol := textDrift*size, textDrift*size
+					if lay.Source(c.s.Page) == doc.SourceOCR || lay.Source(d.s.Page) == doc.SourceOCR {
+						tol = runningDrift * size
+						rowTol = math.Max(tol, 0.02*h)
+					}
+					dy := (d.rel - c.rel) * h
+					sameRow := math.Abs(dy) <= rowTol
 					// Left- or right-aligned: "Page 9 of 12" is wider than "Page 1 of 2".
 					sameCol := math.Abs(c.s.BBox[0]-d.s.BBox[0]) <= tol || math.Abs(c.s.BBox[2]-d.s.BBox[2]) <= tol
 					if sameRow && sameCol && similarKeys(c.key, d.key) {
-						c.s.Running, d.s.Running = true, true
+						byPair[[2]int{pi, pj}] = append(byPair[[2]int{pi, pj}], match{c.s, d.s, dy})
 						break
 					}
 				}
+			}
+		}
+	}
+	for _, ms := range byPair {
+		dys := make([]float64, len(ms))
+		for i, m := range ms {
+			dys[i] = m.dy
+		}
+		sort.Float64s(dys)
+		common := dys[len(dys)/2]
+		for _, m := range ms {
+			if math.Abs(m.dy-common) <= math.Max(textDrift, 1)*math.Max(m.c.Size, m.d.Size) {
+				m.c.Running, m.d.Running = true, true
 			}
 		}
 	}
