@@ -191,9 +191,12 @@ func (pl *places) of(s *layout.Seg, start, end int, e164 string) place {
 	// charge of "Sub-account -02 - Marietta" beside "Billing fax: (404) 869-2503".
 	billedFar := false
 	for o, next := s.Right(), true; o != nil; o, next = o.Right(), false {
-		if moneyRe.MatchString(o.Text) {
-			p.billed = p.billed || next
-			billedFar = !next
+		switch {
+		case !moneyRe.MatchString(o.Text):
+		case next:
+			p.billed = true
+		default:
+			billedFar = true
 		}
 	}
 	if moneyRe.MatchString(s.Text[end:]) {

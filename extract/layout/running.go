@@ -1,11 +1,12 @@
 package layout
 
 import (
-	"github.com/portdocs/portdocs/extract/doc"
 	"math"
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/portdocs/portdocs/extract/doc"
 )
 
 // Running headers and footers. A line the document prints at the same place on
@@ -28,6 +29,9 @@ const (
 	// at the same place on every page: a mailing block on page 1 and the same street
 	// two lines higher under a location's heading on page 2 are no running line.
 	textDrift = 0.5
+	// frameDrift is how far, in font sizes, a repeated line of a scan may shift from
+	// the shift its page pair's other repeated lines share.
+	frameDrift = 1.0
 )
 
 // markRunning marks the segments repeated, at about the same place, on another page.
@@ -62,16 +66,15 @@ func markRunning(lay *Layout) {
 	}
 	byPair := map[[2]int][]match{}
 	for pi, cs := range byPage {
-		for _, c := range cs {
-			h := lay.Pages[pi].Height
-			for pj, ds := range byPage {
-				if pj <= pi {
-					continue
-				}
-				for _, d := range ds {
+		h := lay.Pages[pi].Height
+		for pj := pi + 1; pj < len(byPage); pj++ {
+			ocr := lay.Source(pi+1) == doc.SourceOCR || lay.Source(pj+1) == doc.SourceOCR
+			for _, c := range cs {
+				for _, d := range byPage[pj] {
 					size := math.Max(c.s.Size, d.s.Size)
-					tol, rowTol := textDrift*size, textDrift*size
-					if lay.Source(c.s.Page) == doc.SourceOCR || lay.Source(d.s.Page) == doc.SourceOCR {
+					tol := textDrift * size
+					rowTol := tol
+					if ocr {
 						tol = runningDrift * size
 						rowTol = math.Max(tol, 0.02*h)
 					}
@@ -95,7 +98,7 @@ func markRunning(lay *Layout) {
 		sort.Float64s(dys)
 		common := dys[len(dys)/2]
 		for _, m := range ms {
-			if math.Abs(m.dy-common) <= math.Max(textDrift, 1)*math.Max(m.c.Size, m.d.Size) {
+			if math.Abs(m.dy-common) <= frameDrift*math.Max(m.c.Size, m.d.Size) {
 				m.c.Running, m.d.Running = true, true
 			}
 		}
