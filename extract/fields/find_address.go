@@ -75,8 +75,8 @@ func unitWord(t string) string {
 }
 
 var (
-	streetStartRe = regexp.MustCompile(`(?i)^(?:\d+[A-Z]?(?:[\-/]\d+[A-Z]?)?|[NSEW]\d+[NSEW]?\d*|P\.?\s?O\.?\s+BOX|POST\s+OFFICE\s+BOX|BOX|RR|HC|PMB|ONE|TWO|MILE\s+\d+(?:\.\d+)?|` + prStreetStart + `)\b`)
-	poBoxRe       = regexp.MustCompile(`(?i)^(?:P\.?\s?O\.?\s+BOX|POST\s+OFFICE\s+BOX|BOX)\s+\S+`)
+	streetStartRe = regexp.MustCompile(`(?i)^(?:\d+[A-Z]?(?:[\-/]\d+[A-Z]?)?|[NSEW]\d+[NSEW]?\d*|P\.?\s?O\.?\s+(?:BOX|DRAWER)|POST\s+OFFICE\s+(?:BOX|DRAWER)|BOX|DRAWER|RR|HC|PMB|ONE|TWO|MILE\s+\d+(?:\.\d+)?|` + prStreetStart + `)\b`)
+	poBoxRe       = regexp.MustCompile(`(?i)^(?:P\.?\s?O\.?\s+(?:BOX|DRAWER)|POST\s+OFFICE\s+(?:BOX|DRAWER)|BOX|DRAWER)\s+\S+`)
 	// attnRe is the contact prefix, with the letters OCR confuses in it (ATIN, ATTH).
 	attnRe         = regexp.MustCompile(`(?i)^(?:A\s?T\s?[TIl1]\s?[NH]|ATTENTION|ATENCI[OÓ]N|[AÀ]\s+L['’]ATTENTION\s+DE|C/O|C\\O|CARE\s+OF|A/C)(?:[:.;]\s*|\s+|$)`)
 	remitLabelRe   = regexp.MustCompile(`(?i)payable\s+to|remit|make\s+checks|send\s+(?:your\s+)?payments?|mail\s+(?:your\s+)?payments?|payment\s+address|pay\s+by\s+mail|return\s+(?:this|bottom)|amount\s+enclosed|payment\s+coupon|please\s+mail`)
@@ -344,7 +344,9 @@ func findBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 		}
 		out = append(out, b)
 	}
-	return out
+	// An address table's rows come after the blocks: a labelled block of its own
+	// is the service address before a table's first row.
+	return append(out, tableBlocks(lay, frame)...)
 }
 
 // lowerMedianSize is the lower median of the segments' inkSizes: OCR's estimate of a

@@ -32,7 +32,15 @@ var carrierNames = func() map[string][]carrierName {
 		for _, a := range c.Ambiguous {
 			amb[a] = true
 		}
-		for _, n := range c.Names {
+		names := c.Names
+		if !slices.Contains(names, c.Name) {
+			// The brand alone ("Lumos" of "Lumos Fiber") is printed too, in a logo
+			// or a heading, but the table leaves it out of Names as a word of its own
+			// (a product's, a spell's): it names the carrier only where a name stands.
+			names = append(slices.Clip(names), c.Name)
+			amb[c.Name] = true
+		}
+		for _, n := range names {
 			// Legal suffixes are optional when printed; match the name without them too.
 			for _, form := range []string{n, trimLegal(n)} {
 				l := layout.ASCIILower(form)
@@ -271,7 +279,7 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 		before, after, words = s.Text[:start], s.Text[end:], len(s.Words)
 	}
 	sentence := before + printed + after
-	remit := remitRe.MatchString(ctx)
+	remit := remitRe.MatchString(ctx) || words <= 5 && headsAddress(lay, s)
 	if cn.ambiguous {
 		// An ordinary word is a carrier only where a name stands: capitalized, on a
 		// short line of its own, as the heading or as the payee.
@@ -286,7 +294,9 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 	}
 	page := lay.Pages[s.Page-1]
 	score := 1.0
-	if words > sentenceWord {
+	if words > sentenceWord && !(legalTail.MatchString(printed) && strings.HasPrefix(strings.TrimSpace(s.Text), printed)) {
+		// (A legal name opening a long line is the footer's, "Granite
+		// Telecommunications, LLC - 100 Newport Ave ...", no sentence's.)
 		score = 0.3
 	}
 	if s.Page == 1 && s.BBox[1] < 0.15*page.Height {
@@ -318,6 +328,19 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 		}
 	}
 	return score, true
+}
+
+// headsAddress: s is the first line of an address, a street or PO box line below it
+// and a city line below that. A carrier's name heading an address is the payee of a
+// remittance block (its "Remit to" heading faint or lost to OCR) or its own letterhead,
+// the sender either way.
+func headsAddress(lay *layout.Layout, s *layout.Seg) bool {
+	street := lay.Below(s, false)
+	if street == nil || !isStreetLine(strings.TrimSpace(street.Text)) {
+		return false
+	}
+	city := lay.Below(street, false)
+	return city != nil && cityLineRe.MatchString(strings.TrimSpace(city.Text))
 }
 
 // entityTailRe is the rest of a legal name after a carrier's name: capitalized words

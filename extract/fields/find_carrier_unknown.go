@@ -170,14 +170,31 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 		for n := len(ws) - 1; n >= 1 && brandQualifiers[strings.ToLower(ws[n])]; n-- {
 			names = append(names, strings.Join(ws[:n], " "))
 		}
-		for _, name := range names {
-			f := port.FoldCarrierName(name)
+		// The logo's evidence is its best-said name's; its value the whole logo
+		// when a place says it whole ("payable to Mid-Rivers Communications"),
+		// though more places say the name without its qualifier.
+		name, k, whole := "", 0, false
+		for _, n := range names {
+			f := port.FoldCarrierName(n)
 			if len(f) < 3 {
 				continue
 			}
-			if k := kinds(f); k >= 1 && (best == nil || k > bestKinds || k == bestKinds && s.Size > best.Size) {
-				best, bestName, bestKinds = s, name, k
+			nk := kinds(f)
+			if nk > k && !whole {
+				name = n
 			}
+			if nk >= 1 && said[f] != nil && !whole {
+				name, whole = n, true
+			}
+			k = max(k, nk)
+		}
+		if k >= 1 && (best == nil || k > bestKinds || k == bestKinds && s.Size > best.Size) {
+			best, bestName, bestKinds = s, name, k
+		}
+	}
+	if best != nil {
+		if full, ok := acronymBeside(lay, best); ok {
+			best, bestName = full, strings.TrimSpace(full.Text)
 		}
 	}
 	if best != nil {
@@ -216,6 +233,37 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 		return nil
 	}
 	return hit{seg: p.seg, start: start, end: start + len(name), value: name, rule: math.Min(0.85, 0.6+0.1*float64(most))}.field(lay)
+}
+
+// acronymBeside is the name a logo's acronym stands for, printed beside it or under
+// it ("HTC   Horry Telephone Cooperative"): the words' initials spell the acronym.
+func acronymBeside(lay *layout.Layout, logo *layout.Seg) (*layout.Seg, bool) {
+	acr := strings.TrimRight(strings.TrimSpace(logo.Text), ".")
+	if len(acr) < 2 || len(acr) > 5 || strings.ToUpper(acr) != acr || !hasLetter(acr) || strings.ContainsAny(acr, " -&") {
+		return nil, false
+	}
+	for _, o := range []*layout.Seg{logo.Right(), lay.Below(logo, false)} {
+		if o == nil || o.Line == logo.Line && o.BBox[0]-logo.BBox[2] > 4*logo.Size {
+			continue
+		}
+		var initials strings.Builder
+		for _, w := range strings.Fields(o.Text) {
+			switch strings.ToLower(w) {
+			case "of", "and", "&", "the":
+				continue
+			}
+			if c := w[0]; isLetterByte(c) && c >= 'A' && c <= 'Z' {
+				initials.WriteByte(c)
+			} else {
+				initials.Reset()
+				break
+			}
+		}
+		if initials.String() == acr {
+			return o, true
+		}
+	}
+	return nil, false
 }
 
 func hasLetter(s string) bool {

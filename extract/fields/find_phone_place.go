@@ -192,7 +192,9 @@ func (pl *places) of(s *layout.Seg, start, end int, e164 string) place {
 	billedFar := false
 	for o, next := s.Right(), true; o != nil; o, next = o.Right(), false {
 		switch {
-		case !moneyRe.MatchString(o.Text):
+		case !moneyRe.MatchString(o.Text) || isProse(lay, o):
+			// (A price in the sentence of a column beside it, "... for $4.95 a month",
+			// is no charge of the number's row.)
 		case next:
 			p.billed = true
 		default:
@@ -292,7 +294,7 @@ func byCarrierName(before string) bool {
 func (pl *places) heading(s *layout.Seg, box doc.BBox) string {
 	lines := pl.lay.Lines[s.Page-1]
 	prevTop := s.BBox[1]
-	for li := s.Line.Index - 1; li >= 0 && li >= s.Line.Index-25; li-- {
+	for li := s.Line.Index - 1; li >= 0; li-- {
 		for _, o := range lines[li].Segs {
 			if o.BBox[0] >= box[2] || o.BBox[2] <= box[0] {
 				continue

@@ -224,6 +224,8 @@ func TestFindPhones(t *testing.T) {
 		{"label in the left column", "Customer care\t410-555-0190\nMobile\t410-555-0142", []string{"+14105550142"}},
 		{"not inside an account number", "Account Number: 287 654 3210 987", nil},
 		{"the carrier's billing fax, in the customer's area code", "Main line 404-555-0120\nBilling fax: (404) 869-2503", []string{"+14045550120"}},
+		{"a price in the sentence of the column beside it is no charge of the number's",
+			"Customer Service 1-800-452-2288\tas a toll-free number that rings your grain bids line, for $4.95 a\nLine\t406-555-0130\t$34.00", []string{"+14065550130"}},
 		{"not a ZIP or a date", "BALTIMORE, MD 21201-1234  10/03/2026", nil},
 		{"deduplicated", "410-555-0142\n(410) 555-0142", []string{"+14105550142"}},
 		{"after an extension number", "Ext 101 +1 201 555 0112\tBusiness Premium\t$29.99", []string{"+12015550112"}},
@@ -240,6 +242,9 @@ func TestFindPhones(t *testing.T) {
 		{"the carrier's operations center", "How to Reach Us\nDepartment\tTelephone\tHours\nNetwork Operations Center (NOC)\t1-877-487-8722\t24 hours\nGlendale NOC, direct line\t818-555-0190\t24 hours\nLine\t626-555-0150\t$42.00", []string{"+16265550150"}},
 		{"the other party's column of a call detail", "Call details for 385-555-0126\nDate\tTime\tNumber called\tMinutes\nSep 24\t9:12 AM\t(801) 555-0173\t4\nOct 2\t6:47 PM\t(385) 555-0191\t12",
 			[]string{"+13855550126"}},
+		{"the other party's column of a call detail longer than a page's table", "Line\t843-555-0102\t$38.50\n\nLong Distance Call Detail\nDate\tFrom\tNumber called\tAmount\n" +
+			strings.Repeat("10/16 08:00 AM\t843-555-0102\t803-254-7710\t$0.07\n", 30) + "11/14 09:53 AM\t843-555-0102\t404-842-6000\t$0.77",
+			[]string{"+18435550102"}},
 		{"a line under a feature named like a column", "Number\tDescription\tAmount\n870-555-0131\tBUSINESS LINE\t$42.50\n    TOUCH TONE / CALLER ID\tINCL\n870-555-0132\tHUNT",
 			[]string{"+18705550131", "+18705550132"}},
 		{"a fax machine's header line", "Oct 27 2026 09:15AM HP LASERJET FAX 719.555.0177 page 1 of 2\nLine 719-555-0131", []string{"+17195550131"}},
@@ -312,6 +317,10 @@ func TestFindCarrier(t *testing.T) {
 				"Lightpath\nMake checks payable to Lightpath.\nCablevision Lightpath LLC | 200 Jericho Quadrangle, Jericho, NY 11753 | Page 2 of 2"}, "Lightpath"},
 		{"its own legal name is its own", []string{"Statement\nMake checks payable to Frontier\nFrontier Communications Parent, Inc. | Page 1 of 2", "Frontier Communications Parent, Inc. | Page 2 of 2"}, "Frontier"},
 		{"a host name is no carrier's name", []string{"Statement\nSupport: fiber.google.com or verizon.com/help\nJANE DOE"}, nil},
+		{"the brand the table leaves out of its names, as the logo", []string{"!Lumos.\nAccount Number 1002-3318-7740\nBusiness Voice\t$29.95"}, "Lumos"},
+		{"the brand the table leaves out of its names, in running text", []string{"Statement\nAccount Number 1002-3318-7740\nThe lumos of the season: a new bill with more detail on every line of your account"}, nil},
+		{"the payee heading an address, its remittance heading lost", []string{"Statement\nAccount Number 1234 5678\n\n\n\n\n\n\n\n\n\n\n\n\n\nTotal Due\t$83.36\n" +
+			"FUSION CONNECT, INC.\nPO BOX 735428\nDALLAS TX 75373-5428\n\n\n\n\n\nOpening another office?\tWe bring lines\tor Windstream\tat no charge"}, "FUSION CONNECT"},
 	} {
 		for _, l := range layouts {
 			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
@@ -450,6 +459,18 @@ func TestFindAddresses(t *testing.T) {
 		{"block beside another column",
 			"ACME LLC\tAccount Number: 1234 5678\nATTN: Jane Doe\tBill Date: Oct 3, 2026\n1 MAIN ST FL 2\nDOVER, DE 19901",
 			want{billing: addr("1 MAIN ST", "FL 2", "DOVER", "DE", "19901"), name: "Jane Doe", business: "ACME LLC"}},
+		{"a PO drawer",
+			"YELLOWSTONE VALLEY GRAIN CO\nATTN: TERRENCE O'NEILL\nPO DRAWER 1190\nGLENDIVE MT 59330-1190",
+			want{billing: addr("PO DRAWER 1190", "", "GLENDIVE", "MT", "59330-1190"), name: "TERRENCE O'NEILL", business: "YELLOWSTONE VALLEY GRAIN CO"}},
+		{"service locations in a table of columns",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nSERVICE LOCATIONS\nLocation\tStreet\tCity\tState\tZIP\nMAIN OFFICE\t318 N MERRILL AVE\tGLENDIVE\tMT\t59330\nELEVATOR\t14 RAILROAD AVE\tWIBAUX\tMT\t59353",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("318 N MERRILL AVE", "", "GLENDIVE", "MT", "59330"), name: "JANE DOE"}},
+		{"service locations in a table, city, state and ZIP in one column",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nService Address\nSite\tStreet Address\tCity, State ZIP\nOffice\t318 N MERRILL AVE\tGLENDIVE, MT 59330",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("318 N MERRILL AVE", "", "GLENDIVE", "MT", "59330"), name: "JANE DOE"}},
+		{"a table of addresses nothing says are the account's",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nOUR STORES\nStore\tStreet\tCity\tState\tZIP\nDowntown\t318 N MERRILL AVE\tGLENDIVE\tMT\t59330",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), name: "JANE DOE"}},
 	} {
 		for _, l := range layouts {
 			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
@@ -565,6 +586,9 @@ func TestFindUnknownCarrier(t *testing.T) {
 			"Spectrotel, Inc. bills for all charges on this invoice. Local service is furnished over the network of Verizon New Jersey Inc.\nFor service or repair call Spectrotel, not Verizon. A late payment charge applies after the due date.\nVerizon New Jersey Inc. tariffs are filed with the Board of Public Utilities and are available on request.\nspectrotel.com/legal"}, "Spectrotel", false},
 		{"a competitor's sentence split by OCR at a dash", []string{"!Spectrotel\nMain Account 4471-2290\nCopper lines are retiring. Keep your numbers and your price with Spectrotel    -    no need to switch\nto Optimum or Comcast Business.\nSpectrotel, Inc. | spectrotel.com | Page 1 of 2"}, "Spectrotel", false},
 		{"lower-case logo, capitalized header", []string{"!astound business\nAstound Business\tAcct # 613-004482-175"}, "Astound Business", true},
+		{"the whole logo where the payee names it whole", []string{"!Mid-Rivers Communications\nAccount 0087140-2\nMake checks payable to Mid-Rivers Communications.\nSupport: midrivers.com/help"}, "Mid-Rivers Communications", false},
+		{"a logo's acronym and the name beside it", []string{"!HTC      Horry Telephone Cooperative\nAccount Number 218840-001\nBill Date 11/15/26\nAmount due $565.64\nMake checks payable to HTC."}, "Horry Telephone Cooperative", false},
+		{"a logo's acronym and a tagline beside it", []string{"!HTC      Your Hometown Connection\nAccount Number 218840-001\nBill Date 11/15/26\nAmount due $565.64\nMake checks payable to HTC."}, "HTC", false},
 	} {
 		for _, l := range layouts {
 			t.Run(tc.name+"/"+l.name, func(t *testing.T) {

@@ -54,7 +54,20 @@ func columnSplits(rows [][]doc.Word) [][]bool {
 	return splits
 }
 
-func pairSize(ws []doc.Word, k int) float64 { return math.Min(WordSize(ws[k-1]), WordSize(ws[k])) }
+// pairSize is the font size a gap between words k-1 and k is measured in, the smaller
+// of theirs. A word of punctuation only has no letter's height to tell its size by (an
+// OCR box of a dash is a stroke's height, a fifth of its letters'): its neighbour's
+// size is taken, so "FC-0094417-01 - Atlanta" is not split at its dash.
+func pairSize(ws []doc.Word, k int) float64 {
+	a, b := ws[k-1], ws[k]
+	switch {
+	case !doc.HasAlnum(a.Text) && doc.HasAlnum(b.Text):
+		return WordSize(b)
+	case !doc.HasAlnum(b.Text) && doc.HasAlnum(a.Text):
+		return WordSize(a)
+	}
+	return math.Min(WordSize(a), WordSize(b))
+}
 
 // gutterDistinct: a column gap is at least this many times the line's word spaces.
 const gutterDistinct = 1.6

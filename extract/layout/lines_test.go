@@ -146,3 +146,29 @@ func TestMixedSizesKeepTheirBaselines(t *testing.T) {
 func ocrWord(text string, x0, y0, x1, y1 float64) doc.Word {
 	return doc.Word{Text: text, BBox: doc.BBox{x0, y0, x1, y1}, Confidence: 0.9}
 }
+
+// A dash OCR boxes a stroke high, a fifth of its letters', is measured in its
+// neighbour's size: the word space after it does not split a heading into columns
+// ("Sub-account FC-0094417-01 - Atlanta service location", bill 81's scan), while
+// a column gap after it still does.
+func TestDashKeepsItsLine(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		atlanta float64 // where "Atlanta" starts, the dash ending at 194.4
+		want    string
+	}{
+		{"a word space after the dash", 198, "Sub-account FC-0094417-01 - Atlanta service location\n"},
+		{"a column gap after the dash", 230, "Sub-account FC-0094417-01 -\tAtlanta service location\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := tc.atlanta
+			p := doc.Page{Number: 1, Width: 612, Height: 792, Source: doc.SourceOCR, Words: []doc.Word{
+				ocrWord("Sub-account", 55.9, 100.1, 116.2, 107.5), ocrWord("FC-0094417-01", 119.5, 100.1, 188.5, 107.5),
+				ocrWord("-", 191.8, 103.9, 194.4, 105.4), ocrWord("Atlanta", x, 100.1, x+33.8, 107.5),
+				ocrWord("service", x+37, 100.1, x+70.6, 107.5), ocrWord("location", x+74.4, 100.1, x+111.4, 107.5)}}
+			if got := Build([]doc.Page{p}).PageString(1); got != tc.want {
+				t.Errorf("layout:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
