@@ -53,14 +53,17 @@ func tableBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 	var out []*addrBlock
 	for pi, lines := range lay.Lines {
 		for li, head := range lines {
-			if len(head.Segs) < 2 || countDigits(lineText(head.Segs[0])) > 0 {
+			if len(head.Segs) < 2 {
+				continue
+			}
+			labels := lineText(head.Segs[0])
+			if countDigits(labels) > 0 {
 				continue
 			}
 			cols, ok := addressHeader(head)
 			if !ok {
 				continue
 			}
-			labels := lineText(head.Segs[0])
 			if up := lay.Above(head.Segs[0]); up != nil && !(frame && up.Running) {
 				labels = up.Text + " " + labels
 			}
@@ -71,11 +74,11 @@ func tableBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 			prev := head
 			for ri := li + 1; ri < len(lines); ri++ {
 				row := lines[ri]
-				if row.Top-prev.Bot > 1.5*head.Segs[cols.street].Size {
+				if row.Top-prev.Bot > 1.5*head.Segs[cols.street].Size || frame && row.Segs[0].Running {
 					break
 				}
 				b, ok := tableRow(head, row, cols, pi+1)
-				if !ok || frame && row.Segs[0].Running {
+				if !ok {
 					break
 				}
 				b.label = label

@@ -173,20 +173,22 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 		// The logo's evidence is its best-said name's; its value the whole logo
 		// when a place says it whole ("payable to Mid-Rivers Communications"),
 		// though more places say the name without its qualifier.
-		name, k, whole := "", 0, false
+		name, whole, k := "", "", 0
 		for _, n := range names {
 			f := port.FoldCarrierName(n)
 			if len(f) < 3 {
 				continue
 			}
 			nk := kinds(f)
-			if nk > k && !whole {
-				name = n
+			if nk > k {
+				name, k = n, nk
 			}
-			if nk >= 1 && said[f] != nil && !whole {
-				name, whole = n, true
+			if nk >= 1 && said[f] != nil && whole == "" {
+				whole = n
 			}
-			k = max(k, nk)
+		}
+		if whole != "" {
+			name = whole
 		}
 		if k >= 1 && (best == nil || k > bestKinds || k == bestKinds && s.Size > best.Size) {
 			best, bestName, bestKinds = s, name, k
@@ -196,8 +198,6 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 		if full, ok := acronymBeside(lay, best); ok {
 			best, bestName = full, strings.TrimSpace(full.Text)
 		}
-	}
-	if best != nil {
 		// A logo in capitals ("TPX") yields to the name in mixed case where the bill
 		// prints it in text ("TPx" in its running header).
 		var cands []carrierHit
@@ -252,7 +252,7 @@ func acronymBeside(lay *layout.Layout, logo *layout.Seg) (*layout.Seg, bool) {
 			case "of", "and", "&", "the":
 				continue
 			}
-			if c := w[0]; isLetterByte(c) && c >= 'A' && c <= 'Z' {
+			if c := w[0]; c >= 'A' && c <= 'Z' {
 				initials.WriteByte(c)
 			} else {
 				initials.Reset()
