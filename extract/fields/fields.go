@@ -2,7 +2,6 @@ package fields
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/portdocs/portdocs/extract/doc"
@@ -90,7 +89,7 @@ func findFields(lay *layout.Layout, sections []hit) (Fields, []PhoneNumber, []st
 
 var nameLabelRule = labelRule{
 	hints: []string{"name"},
-	label: regexp.MustCompile(`(?i)\b(?:account|customer|company|business|billing)\s+name\b`),
+	label: mustQuick(`(?i)\b(?:account|customer|company|business|billing)\s+name\b`),
 	value: func(s string) int {
 		t := strings.TrimSpace(s)
 		if t == "" || !nameLike(t) {
@@ -137,7 +136,7 @@ func trimStrayStop(name string) string {
 // openInitialismRe is a dotted initialism at the end of a name that lost its last stop
 // ("P.C", "L.L.C"): OCR drops a final speck-sized stop, and an initialism written with
 // stops always ends with one.
-var openInitialismRe = regexp.MustCompile(`(?:^|\s)(?:[A-Z]\.){1,3}[A-Z]$`)
+var openInitialismRe = mustQuick(`(?:^|\s)(?:[A-Z]\.){1,3}[A-Z]$`)
 
 // nameLookAlikes are the capitals OCR reads as digits at a name word's start.
 var nameLookAlikes = map[byte]byte{'0': 'O', '1': 'I', '5': 'S', '8': 'B', '6': 'G'}

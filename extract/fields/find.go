@@ -2,7 +2,6 @@ package fields
 
 import (
 	"math"
-	"regexp"
 	"strings"
 
 	"github.com/portdocs/portdocs/extract/doc"
@@ -56,14 +55,14 @@ func roundBox(b doc.BBox) doc.BBox {
 // at the start of a string and returns its length (0: none).
 type labelRule struct {
 	hints   []string // lower-case words one of which every label contains: a cheap test first
-	label   *regexp.Regexp
-	exclude *regexp.Regexp // matched against the text before the label: a qualifier that makes it another label
+	label   *quickRe
+	exclude *quickRe // matched against the text before the label: a qualifier that makes it another label
 	value   func(s string) int
 	// confidence of each place; below 0: the value is never read from the line below
 	same, right, below float64
 }
 
-var labelTrail = regexp.MustCompile(`^[\s:#.\-–—=|¦]*`) // "|": a table rule, as OCR reads it
+var labelTrail = mustQuick(`^[\s:#.\-–—=|¦]*`) // "|": a table rule, as OCR reads it
 
 func (r labelRule) find(lay *layout.Layout) []hit {
 	var hits []hit
@@ -159,7 +158,7 @@ func alnumUpper(s string) string {
 }
 
 // isMasked reports a value printed with its characters hidden ("****1234", "XXXX").
-var maskRe = regexp.MustCompile(`[*•●∙xX]{3,}|\*`)
+var maskRe = mustQuick(`[*•●∙xX]{3,}|\*`)
 
 func isMasked(s string) bool { return maskRe.MatchString(s) }
 

@@ -1,7 +1,6 @@
 package fields
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -16,9 +15,9 @@ import (
 
 var accountRule = labelRule{
 	hints: []string{"acc", "ban"},
-	label: regexp.MustCompile(`(?i)(?:(?:billing|customer|master|main|wireless|your|service)\s+)?` +
+	label: mustQuick(`(?i)(?:(?:billing|customer|master|main|wireless|your|service)\s+)?` +
 		`(?:account|acct\.?)\s*(?:number|num\b\.?|no\b\.?|nbr\b\.?|#|id\b)|\bBAN\b|\baccount\s*:`),
-	exclude: regexp.MustCompile(`(?i)\b(?:invoice|statement|order|reference|confirmation|ticket|case|bank|card|routing|sub|previous|old|prior|other|new)[\s\-]*$`),
+	exclude: mustQuick(`(?i)\b(?:invoice|statement|order|reference|confirmation|ticket|case|bank|card|routing|sub|previous|old|prior|other|new)[\s\-]*$`),
 	value:   accountValue,
 	same:    0.95, right: 0.92, below: 0.85,
 }
@@ -33,21 +32,21 @@ var accountRule = labelRule{
 var accountFallbacks = []labelRule{
 	{
 		hints:   []string{"acc", "acct"},
-		label:   regexp.MustCompile(`(?i)\b(?:(?:billing|customer|master|main|wireless|your|service)\s+)?(?:account|acct\.?)\b`),
+		label:   mustQuick(`(?i)\b(?:(?:billing|customer|master|main|wireless|your|service)\s+)?(?:account|acct\.?)\b`),
 		exclude: accountRule.exclude,
 		value:   accountValue,
 		same:    0.9, right: 0.87,
 	},
 	{
 		hints:   []string{"customer", "client", "subscriber", "billing"},
-		label:   regexp.MustCompile(`(?i)\b(?:customer|client|subscriber)\s*(?:id\b|number|num\b\.?|no\b\.?|nbr\b\.?|#|account\b)|\bbilling\s+id\b`),
+		label:   mustQuick(`(?i)\b(?:customer|client|subscriber)\s*(?:id\b|number|num\b\.?|no\b\.?|nbr\b\.?|#|account\b)|\bbilling\s+id\b`),
 		exclude: accountRule.exclude,
 		value:   accountValue,
 		same:    0.9, right: 0.87, below: 0.8,
 	},
 }
 
-var accountTok = regexp.MustCompile(`^[A-Z0-9][A-Z0-9\-]*$`)
+var accountTok = mustQuick(`^[A-Z0-9][A-Z0-9\-]*$`)
 
 // accountValue reads an account number at the start of s: tokens of capitals, digits
 // and dashes (the groups of "287 654 3210 987"), with at least four digits, mostly
@@ -88,7 +87,7 @@ func accountValue(s string) int {
 	return end
 }
 
-var dateLike = regexp.MustCompile(`^\d{1,4}[/\-]\d{1,2}[/\-]\d{2,4}$`)
+var dateLike = mustQuick(`^\d{1,4}[/\-]\d{1,2}[/\-]\d{2,4}$`)
 
 func looksLikeDate(s string) bool { return dateLike.MatchString(s) }
 

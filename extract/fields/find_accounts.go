@@ -1,7 +1,6 @@
 package fields
 
 import (
-	"regexp"
 	"sort"
 
 	"github.com/portdocs/portdocs/extract/doc"
@@ -25,9 +24,9 @@ type Account struct {
 // never the bill's account number.
 var sectionRule = labelRule{
 	hints: accountRule.hints,
-	label: regexp.MustCompile(`(?i)(?:(?:billing|customer|master|main|wireless|your|service|sub[\s\-]?)\s*)?` +
+	label: mustQuick(`(?i)(?:(?:billing|customer|master|main|wireless|your|service|sub[\s\-]?)\s*)?` +
 		`(?:account|acct\.?)\s*(?:number|num\b\.?|no\b\.?|nbr\b\.?|#|id\b)|\bBAN\b|\baccount\s*:`),
-	exclude: regexp.MustCompile(`(?i)\b(?:invoice|statement|order|reference|confirmation|ticket|case|bank|card|routing|previous|old|prior|other|new)[\s\-]*$`),
+	exclude: mustQuick(`(?i)\b(?:invoice|statement|order|reference|confirmation|ticket|case|bank|card|routing|previous|old|prior|other|new)[\s\-]*$`),
 	value:   accountValue,
 	same:    accountRule.same, right: accountRule.right, below: accountRule.below,
 }

@@ -1,7 +1,6 @@
 package fields
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -23,22 +22,22 @@ import (
 // address (a "make checks payable"/"remit to" heading, or the carrier's name in it),
 // or labelled as the service address.
 
-var cityLineRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z]{2})\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
+var cityLineRe = mustQuick(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z]{2})\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
 
 // cityLineOCRRe is cityLineRe with a digit or a lower-case letter admitted for one of
 // the state code's capitals ("COLUMBUS, 0H 43215", "WAIPAHU Hi 96797"), for OCR pages
 // only, where repairState decides.
-var cityLineOCRRe = regexp.MustCompile(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z][0-9a-z]|[0-9a-z][A-Z])\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
+var cityLineOCRRe = mustQuick(`^([\p{L}][\p{L}.'’\- ]*?),?\s+([A-Z][0-9a-z]|[0-9a-z][A-Z])\.?,?\s+(\d{5}(?:[\s\-]\d{4})?)$`)
 
 // stateEndRe ends a city line cut before its ZIP; zipOnlyRe is a ZIP alone.
 var (
-	stateEndRe = regexp.MustCompile(`\p{L}[,.]?\s+[A-Za-z0-9]{2}\.?,?$`)
-	zipOnlyRe  = regexp.MustCompile(`^\d{5}(?:-\d{4})?$`)
+	stateEndRe = mustQuick(`\p{L}[,.]?\s+[A-Za-z0-9]{2}\.?,?$`)
+	zipOnlyRe  = mustQuick(`^\d{5}(?:-\d{4})?$`)
 )
 
 // splitZIPRe is a ZIP+4 OCR read as two words ("68506-1 741"): the speck or gap of a
 // fax between two of its digits.
-var splitZIPRe = regexp.MustCompile(`\b(\d{5}-\d{1,3}) (\d{1,3})$`)
+var splitZIPRe = mustQuick(`\b(\d{5}-\d{1,3}) (\d{1,3})$`)
 
 // joinSplitZIP joins a ZIP+4 OCR split in two at the end of a city line, when its
 // two parts hold the four digits exactly.
@@ -75,14 +74,14 @@ func unitWord(t string) string {
 }
 
 var (
-	streetStartRe = regexp.MustCompile(`(?i)^(?:\d+[A-Z]?(?:[\-/]\d+[A-Z]?)?|[NSEW]\d+[NSEW]?\d*|P\.?\s?O\.?\s+(?:BOX|DRAWER)|POST\s+OFFICE\s+(?:BOX|DRAWER)|BOX|DRAWER|RR|HC|PMB|ONE|TWO|MILE\s+\d+(?:\.\d+)?|` + prStreetStart + `)\b`)
-	poBoxRe       = regexp.MustCompile(`(?i)^(?:P\.?\s?O\.?\s+(?:BOX|DRAWER)|POST\s+OFFICE\s+(?:BOX|DRAWER)|BOX|DRAWER)\s+\S+`)
+	streetStartRe = mustQuick(`(?i)^(?:\d+[A-Z]?(?:[\-/]\d+[A-Z]?)?|[NSEW]\d+[NSEW]?\d*|P\.?\s?O\.?\s+(?:BOX|DRAWER)|POST\s+OFFICE\s+(?:BOX|DRAWER)|BOX|DRAWER|RR|HC|PMB|ONE|TWO|MILE\s+\d+(?:\.\d+)?|` + prStreetStart + `)\b`)
+	poBoxRe       = mustQuick(`(?i)^(?:P\.?\s?O\.?\s+(?:BOX|DRAWER)|POST\s+OFFICE\s+(?:BOX|DRAWER)|BOX|DRAWER)\s+\S+`)
 	// attnRe is the contact prefix, with the letters OCR confuses in it (ATIN, ATTH).
-	attnRe         = regexp.MustCompile(`(?i)^(?:A\s?T\s?[TIl1]\s?[NH]|ATTENTION|ATENCI[OÓ]N|[AÀ]\s+L['’]ATTENTION\s+DE|C/O|C\\O|CARE\s+OF|A/C)(?:[:.;]\s*|\s+|$)`)
-	remitLabelRe   = regexp.MustCompile(`(?i)payable\s+to|remit|make\s+checks|send\s+(?:your\s+)?payments?|mail\s+(?:your\s+)?payments?|payment\s+address|pay\s+by\s+mail|return\s+(?:this|bottom)|amount\s+enclosed|payment\s+coupon|please\s+mail`)
-	serviceLabelRe = regexp.MustCompile(`(?i)\b(?:service\s+(?:address|location)|service\s+for\b|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|where\s+(?:your\s+)?service|(?:primary\s+)?place\s+of\s+(?:primary\s+)?use|(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?e?911\)?)?\s+(?:address|location)|(?:office|site)\s+location|(?:address|location)\s*\(\s*e?911\s*\))`)
-	billingLabelRe = regexp.MustCompile(`(?i)\b(?:bill\s+to|billing\s+address|mailing\s+address|account\s+address|customer\s+address|sold\s+to|billed\s+to)`)
-	anyLabelRe     = regexp.MustCompile(`^[^:]{2,40}:\s*`)
+	attnRe         = mustQuick(`(?i)^(?:A\s?T\s?[TIl1]\s?[NH]|ATTENTION|ATENCI[OÓ]N|[AÀ]\s+L['’]ATTENTION\s+DE|C/O|C\\O|CARE\s+OF|A/C)(?:[:.;]\s*|\s+|$)`)
+	remitLabelRe   = mustQuick(`(?i)payable\s+to|remit|make\s+checks|send\s+(?:your\s+)?payments?|mail\s+(?:your\s+)?payments?|payment\s+address|pay\s+by\s+mail|return\s+(?:this|bottom)|amount\s+enclosed|payment\s+coupon|please\s+mail`)
+	serviceLabelRe = mustQuick(`(?i)\b(?:service\s+(?:address|location)|service\s+for\b|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|where\s+(?:your\s+)?service|(?:primary\s+)?place\s+of\s+(?:primary\s+)?use|(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?e?911\)?)?\s+(?:address|location)|(?:office|site)\s+location|(?:address|location)\s*\(\s*e?911\s*\))`)
+	billingLabelRe = mustQuick(`(?i)\b(?:bill\s+to|billing\s+address|mailing\s+address|account\s+address|customer\s+address|sold\s+to|billed\s+to)`)
+	anyLabelRe     = mustQuick(`^[^:]{2,40}:\s*`)
 )
 
 // prStreetStart starts a Puerto Rico street line: a lettered house number before a
@@ -119,7 +118,7 @@ func splitStreet(s string) (street, street2 string) {
 // unitGlueRe finds a unit designator stuck to its number by a mark OCR made of a gap
 // or a speck ("FL-2", "FL:2", "STE;300"), or with the gap lost ("FL2", "STE300"):
 // USPS writes designator, space, number.
-var unitGlueRe = func() *regexp.Regexp {
+var unitGlueRe = func() *quickRe {
 	var names []string
 	for d := range unitDesignators {
 		if d != "#" {
@@ -127,7 +126,7 @@ var unitGlueRe = func() *regexp.Regexp {
 		}
 	}
 	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
-	return regexp.MustCompile(`(?i)\b(` + strings.Join(names, "|") + `)(?:[:;\-_,]+\s*([0-9#]|[A-Z]\b)|(\d))`)
+	return mustQuick(`(?i)\b(` + strings.Join(names, "|") + `)(?:[:;\-_,]+\s*([0-9#]|[A-Z]\b)|(\d))`)
 }()
 
 // unglueUnit separates a unit designator from its number where OCR joined them with
@@ -148,7 +147,7 @@ func isUnitLine(s string) bool {
 
 // urbanizationRe is a Puerto Rico urbanization or condominium line, printed above
 // the street line (Publication 28 §29: "URB SANTA JUANITA").
-var urbanizationRe = regexp.MustCompile(`(?i)^(?:URB|URBANIZACI[OÓ]N|COND|CONDOMINIO)\.?\s+\p{L}`)
+var urbanizationRe = mustQuick(`(?i)^(?:URB|URBANIZACI[OÓ]N|COND|CONDOMINIO)\.?\s+\p{L}`)
 
 // isUnitAbove: a line printed above the street line that is part of the address, not
 // a name: an urbanization, or a unit with its number ("BLDG 2", "STE 300"). A
@@ -418,7 +417,7 @@ func leftText(s *layout.Seg) string {
 	return ""
 }
 
-var labelPrefixRe = regexp.MustCompile(`(?i)^(?:(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?911\)?)?\s+(?:address|location)|bill\s+to|billing\s+address|mailing\s+address|account\s+address|customer\s+address|sold\s+to|billed\s+to|service\s+(?:address|location)|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|(?:primary\s+)?place\s+of\s+(?:primary\s+)?use|remit\s+to|remittance\s+address|send\s+payments?\s+to|make\s+checks\s+payable\s+to|payable\s+to|mail\s+payments?\s+to)\b\s*[:\-]?\s*`)
+var labelPrefixRe = mustQuick(`(?i)^(?:(?:registered\s+)?(?:e911|911|emergency)(?:\s+\(?911\)?)?\s+(?:address|location)|bill\s+to|billing\s+address|mailing\s+address|account\s+address|customer\s+address|sold\s+to|billed\s+to|service\s+(?:address|location)|location\s+of\s+service|installation\s+address|service\s+(?:is\s+)?(?:provided\s+|located\s+|installed\s+)?at|premises?\s+address|site\s+address|physical\s+address|(?:primary\s+)?place\s+of\s+(?:primary\s+)?use|remit\s+to|remittance\s+address|send\s+payments?\s+to|make\s+checks\s+payable\s+to|payable\s+to|mail\s+payments?\s+to)\b\s*[:\-]?\s*`)
 
 // labelOf returns the address label a line starts with, with its colon.
 func labelOf(s string) string {
@@ -460,16 +459,16 @@ func nameIsCarrier(s string) bool {
 		return true
 	}
 	low := layout.ASCIILower(s)
-	for _, list := range carrierNames {
-		for _, cn := range list {
-			if cn.ambiguous || len(cn.lower) < 3 {
+	for i := 0; i+2 <= len(low); i++ {
+		if i > 0 && isAlnum(low[i-1]) {
+			continue
+		}
+		for _, cn := range carrierNames[low[i:i+2]] {
+			if cn.ambiguous || len(cn.lower) < 3 || !strings.HasPrefix(low[i:], cn.lower) {
 				continue
 			}
-			if i := strings.Index(low, cn.lower); i >= 0 && (i == 0 || !isAlnum(low[i-1])) {
-				e := i + len(cn.lower)
-				if e == len(low) || !isAlnum(low[e]) {
-					return true
-				}
+			if e := i + len(cn.lower); e == len(low) || !isAlnum(low[e]) {
+				return true
 			}
 		}
 	}
@@ -477,7 +476,7 @@ func nameIsCarrier(s string) bool {
 }
 
 // notNameRe: words of a bill's headings and tables, never of a name line.
-var notNameRe = regexp.MustCompile(`(?i)\b(?:page|account|acct|statement|invoice|billing|bill\s+(?:date|period|to)|date|total|amount|due|balance|summary|charges?|payments?|period|number|phone|www|https?|\.com|e-?mail|continued|details?|usage)\b`)
+var notNameRe = mustQuick(`(?i)\b(?:page|account|acct|statement|invoice|billing|bill\s+(?:date|period|to)|date|total|amount|due|balance|summary|charges?|payments?|period|number|phone|www|https?|\.com|e-?mail|continued|details?|usage)\b`)
 
 // allCodes: every word of s holds a digit ("T14 P1 G0117"), as no name's words do.
 func allCodes(s string) bool {
@@ -590,7 +589,7 @@ func (b *addrBlock) people() (person, business *layout.Seg, personText string) {
 	return person, business, personText
 }
 
-var stateZIPTail = regexp.MustCompile(`,?\s+([A-Z]{2})\.?,?\s+(\d{5}(?:-\d{4})?)$`)
+var stateZIPTail = mustQuick(`,?\s+([A-Z]{2})\.?,?\s+(\d{5}(?:-\d{4})?)$`)
 
 // parseOneLine reads "STREET[, UNIT], CITY, ST ZIP" printed on one line.
 func parseOneLine(s string) (port.Address, bool) {

@@ -1,7 +1,6 @@
 package fields
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/portdocs/portdocs/extract/layout"
@@ -13,11 +12,11 @@ import (
 // Each row is an address block with no name lines, labelled by the table's heading.
 
 var (
-	streetHeadRe = regexp.MustCompile(`(?i)^(?:(?:service|street|site|location|premises?)\s+)?(?:street|address)(?:\s+address)?$`)
-	cityHeadRe   = regexp.MustCompile(`(?i)^(?:city|town|city\s*/\s*town)$`)
-	stateHeadRe  = regexp.MustCompile(`(?i)^(?:state|st\.?|province)$`)
-	zipHeadRe    = regexp.MustCompile(`(?i)^(?:zip|zip\s*code|zip\+4|postal\s+code)$`)
-	cszHeadRe    = regexp.MustCompile(`(?i)^city\s*,?\s*(?:/\s*)?state\s*,?\s*(?:/\s*)?(?:and\s+)?zip(?:\s*code)?$`)
+	streetHeadRe = mustQuick(`(?i)^(?:(?:service|street|site|location|premises?)\s+)?(?:street|address)(?:\s+address)?$`)
+	cityHeadRe   = mustQuick(`(?i)^(?:city|town|city\s*/\s*town)$`)
+	stateHeadRe  = mustQuick(`(?i)^(?:state|st\.?|province)$`)
+	zipHeadRe    = mustQuick(`(?i)^(?:zip|zip\s*code|zip\+4|postal\s+code)$`)
+	cszHeadRe    = mustQuick(`(?i)^city\s*,?\s*(?:/\s*)?state\s*,?\s*(?:/\s*)?(?:and\s+)?zip(?:\s*code)?$`)
 )
 
 // tableColumns are the columns of an address table's header row.

@@ -2,7 +2,6 @@ package fields
 
 import (
 	"math"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -58,16 +57,16 @@ var carrierNames = func() map[string][]carrierName {
 	return m
 }()
 
-var legalTail = regexp.MustCompile(`(?i),?\s+(?:inc\.?|llc|l\.l\.c\.|corp\.?|corporation|co\.?|ltd\.?|l\.p\.|lp)$`)
+var legalTail = mustQuick(`(?i),?\s+(?:inc\.?|llc|l\.l\.c\.|corp\.?|corporation|co\.?|ltd\.?|l\.p\.|lp)$`)
 
 func trimLegal(s string) string { return legalTail.ReplaceAllString(s, "") }
 
 var (
-	marketingRe    = regexp.MustCompile(`(?i)\b(?:switch|switching|switched|compare|compared|comparison|than|vs\.?|versus|competitor|unlike|leave|leaving|moving\s+from|coming\s+from|still\s+(?:on|with|paying)|other\s+carriers?|bring\s+your|port\s+your|porting|offer|offers|save|savings|promo|deal|trade[\s\-]?in|coverage\s+map|%)`)
-	remitRe        = regexp.MustCompile(`(?i)\b(?:payable\s+to|remit|make\s+checks|send\s+payment|mail\s+payment|payment\s+address|return\s+this\s+(?:portion|stub|coupon)|detach|amount\s+enclosed)`)
-	ownMarketingRe = regexp.MustCompile(`(?i)\b(?:port|bring|move|transfer|take|keep)\b[^.?!]*\b(?:to|with)\s+(?:the\s+)?$`)
-	notOwnRe       = regexp.MustCompile(`(?i)\b(?:compared?|similar|relative|next|close|equal|equivalent|superior)\s+to\s+(?:the\s+)?$`)
-	legalLineRe    = regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all\s+rights\s+reserved|trademark|d/b/a|\bdba\b|is\s+a\s+(?:registered|service)`)
+	marketingRe    = mustQuick(`(?i)\b(?:switch|switching|switched|compare|compared|comparison|than|vs\.?|versus|competitor|unlike|leave|leaving|moving\s+from|coming\s+from|still\s+(?:on|with|paying)|other\s+carriers?|bring\s+your|port\s+your|porting|offer|offers|save|savings|promo|deal|trade[\s\-]?in|coverage\s+map|%)`)
+	remitRe        = mustQuick(`(?i)\b(?:payable\s+to|remit|make\s+checks|send\s+payment|mail\s+payment|payment\s+address|return\s+this\s+(?:portion|stub|coupon)|detach|amount\s+enclosed)`)
+	ownMarketingRe = mustQuick(`(?i)\b(?:port|bring|move|transfer|take|keep)\b[^.?!]*\b(?:to|with)\s+(?:the\s+)?$`)
+	notOwnRe       = mustQuick(`(?i)\b(?:compared?|similar|relative|next|close|equal|equivalent|superior)\s+to\s+(?:the\s+)?$`)
+	legalLineRe    = mustQuick(`(?i)©|\(c\)\s*\d{4}|copyright|all\s+rights\s+reserved|trademark|d/b/a|\bdba\b|is\s+a\s+(?:registered|service)`)
 	sentenceWord   = 9   // a segment with more words than this is running text
 	proseGap       = 3.0 // segments of prose this many font sizes apart or less are one run (OCR splits at a dash)
 )
@@ -345,7 +344,7 @@ func headsAddress(lay *layout.Layout, s *layout.Seg) bool {
 
 // entityTailRe is the rest of a legal name after a carrier's name: capitalized words
 // and a legal suffix.
-var entityTailRe = regexp.MustCompile(`^((?:\s+[A-Z][\w&'’-]*)+),?\s+(?:LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|LP|L\.P\.|Ltd\.?)(?:\W|$)`)
+var entityTailRe = mustQuick(`^((?:\s+[A-Z][\w&'’-]*)+),?\s+(?:LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|LP|L\.P\.|Ltd\.?)(?:\W|$)`)
 
 // entityWords are the words a carrier's own legal name adds to its brand ("Comcast
 // Cable Communications, LLC", "Frontier Communications Parent, Inc.").

@@ -2,7 +2,6 @@ package fields
 
 import (
 	"math"
-	"regexp"
 	"strings"
 
 	"github.com/portdocs/portdocs/extract/layout"
@@ -24,14 +23,14 @@ var brandQualifiers = map[string]bool{"business": true, "fiber": true, "telecom"
 	"cable": true, "networks": true, "solutions": true, "enterprise": true, "connect": true}
 
 var (
-	payeeRe    = regexp.MustCompile(`(?i)\bpayable\s+to:?\s+(\S.*)$`)
-	greetingRe = regexp.MustCompile(`(?i)\b(?:thanks?\s+(?:you\s+)?for\s+(?:choosing|being\s+an?|your\s+business\s+with)|welcome\s+to)\s+(\S.*)$`)
-	dbaRe      = regexp.MustCompile(`(?i)\b(?:d/b/a|dba)\s+(\S.*)$`)
-	copyRe     = regexp.MustCompile(`(?i)(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?,?\s+(\S.*)$`)
+	payeeRe    = mustQuick(`(?i)\bpayable\s+to:?\s+(\S.*)$`)
+	greetingRe = mustQuick(`(?i)\b(?:thanks?\s+(?:you\s+)?for\s+(?:choosing|being\s+an?|your\s+business\s+with)|welcome\s+to)\s+(\S.*)$`)
+	dbaRe      = mustQuick(`(?i)\b(?:d/b/a|dba)\s+(\S.*)$`)
+	copyRe     = mustQuick(`(?i)(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?,?\s+(\S.*)$`)
 	// entityRe: "X, Inc." — OCR reads the capital I of "Inc." as a small one now and then.
-	entityRe  = regexp.MustCompile(`^(\S.*?),?\s+(?:Holdings,?\s+)?(?:[Ii]nc\.?|LLC|L\.L\.C\.|Corp\.?|Corporation|Company|Co\.|LP|L\.P\.)(?:\W|$)`)
-	domainRe  = regexp.MustCompile(`(?i)(?:^|[^@\w.])(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+)(?:com|net|org|us|biz|co)\b`)
-	nameEndRe = regexp.MustCompile(`\s*(?:[.;:|·•(]|\s[-–—]\s|,\s|\s(?:at|or|and|for|by|on|to|with|is|in)\s).*$`)
+	entityRe  = mustQuick(`^(\S.*?),?\s+(?:Holdings,?\s+)?(?:[Ii]nc\.?|LLC|L\.L\.C\.|Corp\.?|Corporation|Company|Co\.|LP|L\.P\.)(?:\W|$)`)
+	domainRe  = mustQuick(`(?i)(?:^|[^@\w.])(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+)(?:com|net|org|us|biz|co)\b`)
+	nameEndRe = mustQuick(`\s*(?:[.;:|·•(]|\s[-–—]\s|,\s|\s(?:at|or|and|for|by|on|to|with|is|in)\s).*$`)
 )
 
 // sayings are the phrases a sender names itself with, in a fixed order (the first
@@ -40,7 +39,7 @@ var (
 // the expression is run: most lines hold none.
 var sayings = []struct {
 	kind  string
-	re    *regexp.Regexp
+	re    *quickRe
 	words []string
 }{{"payee", payeeRe, []string{"payable"}}, {"greeting", greetingRe, []string{"for", "welcome"}},
 	{"dba", dbaRe, []string{"dba", "d/b/a"}}, {"copyright", copyRe, []string{"©", "(c)", "copyright"}}}
@@ -68,7 +67,7 @@ func nameStart(rest string) string {
 }
 
 // logoStop are words of a page's heading that are no carrier's name.
-var logoStop = regexp.MustCompile(`(?i)\b(?:statement|invoice|bill|billing|account|summary|page|total|amount|due|date|your|customer|number|service|payment|monthly|notice)\b`)
+var logoStop = mustQuick(`(?i)\b(?:statement|invoice|bill|billing|account|summary|page|total|amount|due|date|your|customer|number|service|payment|monthly|notice)\b`)
 
 // unknownCarrier names a carrier the table does not know, from the bill's structure,
 // or returns nil. Its confidence grows with the kinds of place that name it: the logo

@@ -3,7 +3,6 @@ package fields
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -25,16 +24,16 @@ import (
 const phoneSep = `(?:\s?[.\-–]\s?|\s)?`
 
 // phoneRe: OCR reads a parenthesis as a brace or bracket now and then ("{410) 555").
-var phoneRe = regexp.MustCompile(`(?:\+?1` + phoneSep + `)?(?:[(\[{]\d{3}[)\]}]\s?|\d{3}` + phoneSep + `)\d{3}` + phoneSep + `\d{4}`)
+var phoneRe = mustQuick(`(?:\+?1` + phoneSep + `)?(?:[(\[{]\d{3}[)\]}]\s?|\d{3}` + phoneSep + `)\d{3}` + phoneSep + `\d{4}`)
 
 // localRe is a seven-digit local number ("555-0134"), read only on the customer's
 // rows of a line table whose area code the bill prints once.
-var localRe = regexp.MustCompile(`\d{3}\s?[.\-–]\s?\d{4}`)
+var localRe = mustQuick(`\d{3}\s?[.\-–]\s?\d{4}`)
 
 // carrierContact marks a number as the carrier's own, when it labels the number
 // (before it on its segment, on the segment to its left, on the line above a lone
 // number) or heads its column.
-var carrierContact = regexp.MustCompile(`(?i)\b(?:customer\s+(?:service|care|support)|call\s+us|call\b|calling|contact\s+us|questions?|` +
+var carrierContact = mustQuick(`(?i)\b(?:customer\s+(?:service|care|support)|call\s+us|call\b|calling|contact\s+us|questions?|` +
 	`repairs?|support|help|assistance|billing\s+(?:inquir|question|dept|department|fax)|technical|tech\b|sales|to\s+pay|pay\s+by|` +
 	`payment\s+(?:line|center)|tty|tdd|relay|outage|report|dial|hearing|speech|disab|español|espanol|spanish|` +
 	`emergency|press|agent|reach\s+us|our\b|visit|text\s+us|business\s+office|fraud|lost\s+or\s+stolen|care\b|service\s+center|` +
@@ -47,7 +46,7 @@ var tollFree = map[string]bool{"800": true, "822": true, "833": true, "844": tru
 // premium area codes are never a customer's line to port.
 var premium = map[string]bool{"900": true, "976": true}
 
-var moneyRe = regexp.MustCompile(`\$\s?\d[\d,]*\.\d{2}|\b\d{1,4}\.\d{2}\b`)
+var moneyRe = mustQuick(`\$\s?\d[\d,]*\.\d{2}|\b\d{1,4}\.\d{2}\b`)
 
 // lineText is the whole printed line a segment stands on.
 func lineText(s *layout.Seg) string {
@@ -194,7 +193,7 @@ func findPhones(lay *layout.Layout, skip []span, blocks []*addrBlock) []PhoneNum
 // rangeRe is the end of a block of numbers printed as a range after its first number
 // ("870-555-0140 THRU 0149", "- 0149", "to 870-555-0149"): its last four digits, or
 // the whole last number.
-var rangeRe = regexp.MustCompile(`(?i)^\s*(?:[-–—]|thru\b|through\b|to\b)\s*((?:\+?1[-.\s]?)?(?:\(?\d{3}\)?[-.\s]?)?(?:\d{3}[-.\s]?)?\d{4})\b`)
+var rangeRe = mustQuick(`(?i)^\s*(?:[-–—]|thru\b|through\b|to\b)\s*((?:\+?1[-.\s]?)?(?:\(?\d{3}\)?[-.\s]?)?(?:\d{3}[-.\s]?)?\d{4})\b`)
 
 // maxRange is the largest block of numbers a range is read as (a DID block of a
 // hundred); a wider one is left as its printed numbers.
@@ -244,7 +243,7 @@ func inCustomerRow(c *phoneCand, customer []*phoneCand) bool {
 const localConf = 0.6
 
 // areaRe is an area code printed alone, as a table cell or a piece OCR split off.
-var areaRe = regexp.MustCompile(`^[(\[{]\d{3}[)\]}]$`)
+var areaRe = mustQuick(`^[(\[{]\d{3}[)\]}]$`)
 
 // areaNear is an area code printed right by a seven-digit number: the segment left
 // of it on its line, or a lone "(203)" just above or below it in its column (OCR
@@ -377,10 +376,8 @@ func phoneBoundary(s string, start, end int) bool {
 func isAlnum(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// phoneContext is the text that labels a number: what precedes it on its segment, the
-// segment to its left, and the line above when the number stands alone.
 // idLabelRe ends the label of an identifier: "Company ID", "Customer No.", "Order #".
-var idLabelRe = regexp.MustCompile(`(?i)\b(?:id|identifier|no\.?|#|acct|account|invoice|order|reference|ref|confirmation|conf|ticket|case|member|customer|company|tax|ein|fein|ban|can|serial|contract)\s*(?:id|no\.?|number|#)?\s*[:#.]?\s*$`)
+var idLabelRe = mustQuick(`(?i)\b(?:id|identifier|no\.?|#|acct|account|invoice|order|reference|ref|confirmation|conf|ticket|case|member|customer|company|tax|ein|fein|ban|can|serial|contract)\s*(?:id|no\.?|number|#)?\s*[:#.]?\s*$`)
 
 // identifier: ten digits printed as one run, with no separator a number is written
 // with, under an identifier's label ("Company ID 5839201847"): an ID, not a number.
@@ -392,6 +389,8 @@ func identifier(lay *layout.Layout, s *layout.Seg, start, end int) bool {
 	return idLabelRe.MatchString(label) && !phoneLabelRe.MatchString(label)
 }
 
+// phoneContext is the text that labels a number: what precedes it on its segment, the
+// segment to its left, and the line above when the number stands alone.
 func phoneContext(lay *layout.Layout, s *layout.Seg, start int) string {
 	ctx := s.Text[:start]
 	if l := s.Left(); l != nil {

@@ -1,7 +1,6 @@
 package fields
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/portdocs/portdocs/extract/doc"
@@ -84,30 +83,30 @@ func (p place) owner7() owner {
 // lineLabelRe: words that name a line of the account; phoneLabelRe: words that name
 // a number, the customer's or the carrier's.
 var (
-	lineLabelRe  = regexp.MustCompile(`(?i)\b(?:line|lines|btn|tn|service\s+for|your\s+(?:number|line)|main|device|user|extension|ext|did|trunk|subscriber|circuit|wireless\s+number|mobile\s+number|location|site)\b`)
-	phoneLabelRe = regexp.MustCompile(`(?i)\b(?:number|numbers|phone|mobile|wireless|cell|tel|telephone|fax|voice)\b`)
+	lineLabelRe  = mustQuick(`(?i)\b(?:line|lines|btn|tn|service\s+for|your\s+(?:number|line)|main|device|user|extension|ext|did|trunk|subscriber|circuit|wireless\s+number|mobile\s+number|location|site)\b`)
+	phoneLabelRe = mustQuick(`(?i)\b(?:number|numbers|phone|mobile|wireless|cell|tel|telephone|fax|voice)\b`)
 	// callPartyRe heads the column of a call-detail table that lists the other party
 	// of each call (whom the line called, who called it): never the account's lines.
 	// It is the whole heading: a feature line over the next row ("TOUCH TONE / CALLER
 	// ID  INCL") is no column's heading.
 	// callsOfRe labels a line by the calls it made ("Call details for 385-555-0126"):
 	// the account's line, though "call" would name the carrier's contact.
-	callsOfRe   = regexp.MustCompile(`(?i)\bcalls?\s+(?:details?|detail\s+records?|logs?|history|usage|summary|activity)\s+(?:for|of)\b`)
-	callPartyRe = regexp.MustCompile(`(?i)^\W*(?:(?:number|no\.?|#)\s+(?:called|dialed|dialled)|called\s+(?:number|no\.?|party)|calling\s+(?:number|party)|dialed\s+number|destination(?:\s+number)?|other\s+party|caller\s+id|incoming\s+from|outgoing\s+to)\W*$`)
+	callsOfRe   = mustQuick(`(?i)\bcalls?\s+(?:details?|detail\s+records?|logs?|history|usage|summary|activity)\s+(?:for|of)\b`)
+	callPartyRe = mustQuick(`(?i)^\W*(?:(?:number|no\.?|#)\s+(?:called|dialed|dialled)|called\s+(?:number|no\.?|party)|calling\s+(?:number|party)|dialed\s+number|destination(?:\s+number)?|other\s+party|caller\s+id|incoming\s+from|outgoing\s+to)\W*$`)
 )
 
 // couponRe: the heading of the part of the page that goes back with the payment.
 var (
-	couponRe  = regexp.MustCompile(`(?i)amount\s+enclosed|detach|return\s+(?:this|the|bottom|lower)\s+(?:portion|part|stub|coupon|section)|payment\s+(?:coupon|stub|slip)|please\s+return|remittance\s+(?:slip|stub|coupon)`)
-	remitToRe = regexp.MustCompile(`(?i)make\s+checks?\s+payable|payable\s+to|remit\s+(?:payment\s+)?to|send\s+(?:your\s+)?payments?\s+to|mail\s+(?:your\s+)?payments?\s+to`)
+	couponRe  = mustQuick(`(?i)amount\s+enclosed|detach|return\s+(?:this|the|bottom|lower)\s+(?:portion|part|stub|coupon|section)|payment\s+(?:coupon|stub|slip)|please\s+return|remittance\s+(?:slip|stub|coupon)`)
+	remitToRe = mustQuick(`(?i)make\s+checks?\s+payable|payable\s+to|remit\s+(?:payment\s+)?to|send\s+(?:your\s+)?payments?\s+to|mail\s+(?:your\s+)?payments?\s+to`)
 )
 
 // The page frame a fax machine stamps: a line at the very top or bottom of the page
 // with the time sent and a page counter or a sender's label.
 var (
-	faxTimeRe    = regexp.MustCompile(`\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\b\.?)?`)
-	faxCounterRe = regexp.MustCompile(`(?i)\b(?:p|pg|page)\.?\s?\d{1,3}(?:\s?(?:of|/)\s?\d{1,3})?\b|\b\d{3}/\d{3}\b`)
-	faxWordRe    = regexp.MustCompile(`(?i)\b(?:from|to|fax|sent|rcvd|received)\b`)
+	faxTimeRe    = mustQuick(`\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\b\.?)?`)
+	faxCounterRe = mustQuick(`(?i)\b(?:p|pg|page)\.?\s?\d{1,3}(?:\s?(?:of|/)\s?\d{1,3})?\b|\b\d{3}/\d{3}\b`)
+	faxWordRe    = mustQuick(`(?i)\b(?:from|to|fax|sent|rcvd|received)\b`)
 )
 
 const (
@@ -116,8 +115,8 @@ const (
 )
 
 var (
-	webRe       = regexp.MustCompile(`(?i)\b(?:www\.|https?://)|\b[a-z0-9-]{2,}\.(?:com|net|org|us|biz|info)\b|@[a-z0-9-]+\.`)
-	afterAddrRe = regexp.MustCompile(`\b([A-Z]{2})[,.]?\s+\d{5}(?:-\d{4})?[\s·•|,;:\-–—]*$`)
+	webRe       = mustQuick(`(?i)\b(?:www\.|https?://)|\b[a-z0-9-]{2,}\.(?:com|net|org|us|biz|info)\b|@[a-z0-9-]+\.`)
+	afterAddrRe = mustQuick(`\b([A-Z]{2})[,.]?\s+\d{5}(?:-\d{4})?[\s·•|,;:\-–—]*$`)
 )
 
 type region struct {

@@ -3,7 +3,6 @@ package fields
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,13 +15,13 @@ import (
 
 var pinRule = labelRule{
 	hints: []string{"pin", "pass", "security"},
-	label: regexp.MustCompile(`(?i)(?:(?:account|security|port[- ]?out|transfer|number\s+transfer|wireless|customer)\s+)?` +
+	label: mustQuick(`(?i)(?:(?:account|security|port[- ]?out|transfer|number\s+transfer|wireless|customer)\s+)?` +
 		`(?:pin|passcode|pass\s+code|security\s+code)\b(?:\s*(?:number|#|code)\b)?`),
 	value: pinValue,
 	same:  0.93, right: 0.9, below: 0.8,
 }
 
-var pinTok = regexp.MustCompile(`^[A-Za-z0-9]{4,12}$`)
+var pinTok = mustQuick(`^[A-Za-z0-9]{4,12}$`)
 
 // pinValue reads a PIN: one token of 4 to 12 letters or digits, mostly digits.
 func pinValue(s string) int {
@@ -40,7 +39,7 @@ func pinValue(s string) int {
 	return len(t)
 }
 
-var pinMaskedLabel = regexp.MustCompile(`(?i)\b(?:pin|passcode)\b\s*[:#]?\s*[*•●xX]{3,}`)
+var pinMaskedLabel = mustQuick(`(?i)\b(?:pin|passcode)\b\s*[:#]?\s*[*•●xX]{3,}`)
 
 func findPIN(lay *layout.Layout) (*Field[string], []string) {
 	hits := pinRule.find(lay)
@@ -66,13 +65,13 @@ func findPIN(lay *layout.Layout) (*Field[string], []string) {
 
 var billDateRule = labelRule{
 	hints: []string{"date", "issued", "prepared", "fecha"},
-	label: regexp.MustCompile(`(?i)\b(?:bill(?:ing)?\s+(?:issue\s+|cycle\s+|close\s+)?date|statement\s+(?:closing\s+)?date|invoice\s+date|` +
+	label: mustQuick(`(?i)\b(?:bill(?:ing)?\s+(?:issue\s+|cycle\s+|close\s+)?date|statement\s+(?:closing\s+)?date|invoice\s+date|` +
 		`date\s+of\s+(?:bill|statement|invoice)|bill\s+issued(?:\s+on)?|issue\s+date|date\s+issued|issued\s+on|closing\s+date|` +
 		`bill\s+prepared(?:\s+on)?|date\s+prepared|statement\s+issued|` +
 		// Spanish and French: "Fecha de factura", "Date de facturation".
 		`fecha\s+de\s+(?:la\s+)?(?:factura(?:ci[oó]n)?|emisi[oó]n|estado\s+de\s+cuenta)|date\s+de\s+(?:la\s+)?(?:facturation|facture|relev[ée]|[ée]mission))\b`),
 	// "Your next bill will be issued on ...": the next bill's date, not this one's.
-	exclude: regexp.MustCompile(`(?i)\b(?:due|payment|pay|next|previous|last)\s*$|\bnext\s+(?:bill|statement|invoice)\b`),
+	exclude: mustQuick(`(?i)\b(?:due|payment|pay|next|previous|last)\s*$|\bnext\s+(?:bill|statement|invoice)\b`),
 	value:   dateValue,
 	same:    0.95, right: 0.92, below: 0.85,
 }
@@ -97,17 +96,17 @@ const monthLatinRe = `(enero|ene|febrero|marzo|abril|abr|mayo|junio|julio|agosto
 	`janvier|janv|f[ée]vrier|f[ée]vr|mars|avril|avr|mai|juin|juillet|juil|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|d[ée]c)\.?`
 
 var dateForms = []struct {
-	re    *regexp.Regexp
+	re    *quickRe
 	order string // which groups are year, month, day
 }{
-	{regexp.MustCompile(`(?i)^` + weekdayRe + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`), "mdy"},
-	{regexp.MustCompile(`(?i)^` + weekdayRe + `(\d{1,2})(?:st|nd|rd|th)?\s+` + monthRe + `,?\s+(\d{4})\b`), "dmy"},
-	{regexp.MustCompile(`(?i)^(\d{1,2})-` + monthRe + `-(\d{2,4})\b`), "dmy"},
-	{regexp.MustCompile(`(?i)^(?:le\s+)?(\d{1,2})(?:er)?\s+(?:de\s+)?` + monthLatinRe + `,?\s+(?:de\s+|del\s+)?(\d{4})\b`), "dmy"},
-	{regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})\b`), "ymd"},
-	{regexp.MustCompile(`^` + weekdayRe + `(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b`), "mdy"},
-	{regexp.MustCompile(`^(\d{1,2})-(\d{1,2})-(\d{4}|\d{2})\b`), "mdy"},
-	{regexp.MustCompile(`^(\d{1,2})\.(\d{1,2})\.(\d{4})\b`), "mdy"},
+	{mustQuick(`(?i)^` + weekdayRe + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`), "mdy"},
+	{mustQuick(`(?i)^` + weekdayRe + `(\d{1,2})(?:st|nd|rd|th)?\s+` + monthRe + `,?\s+(\d{4})\b`), "dmy"},
+	{mustQuick(`(?i)^(\d{1,2})-` + monthRe + `-(\d{2,4})\b`), "dmy"},
+	{mustQuick(`(?i)^(?:le\s+)?(\d{1,2})(?:er)?\s+(?:de\s+)?` + monthLatinRe + `,?\s+(?:de\s+|del\s+)?(\d{4})\b`), "dmy"},
+	{mustQuick(`^(\d{4})-(\d{2})-(\d{2})\b`), "ymd"},
+	{mustQuick(`^` + weekdayRe + `(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b`), "mdy"},
+	{mustQuick(`^(\d{1,2})-(\d{1,2})-(\d{4}|\d{2})\b`), "mdy"},
+	{mustQuick(`^(\d{1,2})\.(\d{1,2})\.(\d{4})\b`), "mdy"},
 }
 
 // parseDate reads a date at the start of s and returns its length and ISO form.
@@ -185,8 +184,8 @@ func findBillDate(lay *layout.Layout) *Field[string] {
 }
 
 var (
-	notBillDateRe = regexp.MustCompile(`(?i)\b(?:due|pay|paid|payment|received|period|from|through|thru|to|until|by|after|before|since|expires?|autopay|scheduled|charged|service)\b|[-–—]\s*$`)
-	rangeAfterRe  = regexp.MustCompile(`^\s*(?:[-–—]|to\b|through\b|thru\b)`)
+	notBillDateRe = mustQuick(`(?i)\b(?:due|pay|paid|payment|received|period|from|through|thru|to|until|by|after|before|since|expires?|autopay|scheduled|charged|service)\b|[-–—]\s*$`)
+	rangeAfterRe  = mustQuick(`^\s*(?:[-–—]|to\b|through\b|thru\b)`)
 )
 
 // headerDate is the unlabelled bill date many layouts print in the header: a date

@@ -2,7 +2,6 @@ package fields
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -24,7 +23,7 @@ var streetConfusions = map[rune][]rune{
 	'8': {'B'}, 'B': {'8'}, '6': {'G'}, 'G': {'6'}, '2': {'Z'}, 'Z': {'2'},
 }
 
-var ordinalRe = regexp.MustCompile(`^\d+(?:ST|ND|RD|TH)$`)
+var ordinalRe = mustQuick(`^\d+(?:ST|ND|RD|TH)$`)
 
 // readings are the valid words (by the grammar's test) that word becomes with one or
 // two characters changed by streetConfusions; word itself is never among them.
@@ -97,7 +96,7 @@ func repairStreet(street string) (string, bool) {
 
 // routeBoxRe is a USPS Publication 28 rural route or highway contract address
 // ("RR 2 BOX 152", "HC 61 BOX 9"), with the marks and lost spaces OCR gives it.
-var routeBoxRe = regexp.MustCompile(`(?i)^(RR|HC)\s*(\d{1,4})[\s\-.,:;]*(BOX)\s*(\d{1,5}[A-Z]?)$`)
+var routeBoxRe = mustQuick(`(?i)^(RR|HC)\s*(\d{1,4})[\s\-.,:;]*(BOX)\s*(\d{1,5}[A-Z]?)$`)
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 
