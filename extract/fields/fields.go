@@ -35,25 +35,16 @@ func findFields(lay *layout.Layout, sections []hit) (Fields, []PhoneNumber, []st
 		}
 		f.BillingAddress = addressField(lay, billing, rule)
 		repairAddressOCR(f.BillingAddress, billing.stateRead, "billing address")
-		person, business, personText := billing.people()
-		if person != nil {
-			i := strings.Index(person.Text, personText)
-			if i < 0 {
-				i = 0
+		person, business := billing.people()
+		if person.seg != nil {
+			if len(person.more) == 0 {
+				person.text = trimStrayStop(person.text) // (its evidence ends before the stop)
 			}
-			personText = trimStrayStop(personText)
-			f.BillingName = hit{seg: person, start: i, end: i + len(personText), value: personText, rule: 0.85}.field(lay)
-			if lay.Source(person.Page) == doc.SourceOCR {
-				f.BillingName.Value = mendNameOCR(person.JoinTight(i, i+len(personText)))
-			}
+			f.BillingName = nameField(lay, person, mendNameOCR)
+			f.BillingName.Value = trimStrayStop(f.BillingName.Value)
 		}
-		if business != nil {
-			t := strings.TrimSpace(stripLabel(business.Text))
-			i := strings.Index(business.Text, t)
-			f.BusinessName = hit{seg: business, start: i, end: i + len(t), value: t, rule: 0.85}.field(lay)
-			if lay.Source(business.Page) == doc.SourceOCR {
-				f.BusinessName.Value = closeInitialism(business.JoinTight(i, i+len(t)))
-			}
+		if business.seg != nil {
+			f.BusinessName = nameField(lay, business, closeInitialism)
 		}
 	}
 	if f.CarrierName != nil {
@@ -115,6 +106,30 @@ func labelledNames(lay *layout.Layout) (person, business *Field[string]) {
 	return person, business
 }
 
+// nameField is the field of a name line: its value the line's text and the text of
+// the lines or cells it goes on in, read tight and mended on an OCR'd page.
+func nameField(lay *layout.Layout, n nameLine, mend func(string) string) *Field[string] {
+	i := max(strings.Index(n.seg.Text, n.text), 0)
+	end := min(i+len(n.text), len(n.seg.Text))
+	f := hit{seg: n.seg, start: i, end: end, value: n.text, rule: 0.85}.field(lay)
+	ocr := lay.Source(n.seg.Page) == doc.SourceOCR
+	if ocr {
+		f.Value = n.seg.JoinTight(i, end)
+	}
+	for _, m := range n.more {
+		t := strings.TrimSpace(m.Text)
+		if ocr {
+			t = m.JoinTight(0, len(m.Text))
+		}
+		f.Value += " " + strings.TrimSpace(t)
+		f.BBox = layout.UnionBox(f.BBox, m.BBox)
+	}
+	if ocr {
+		f.Value = mend(f.Value)
+	}
+	return f
+}
+
 // trimStrayStop drops a full stop or comma that OCR put after a person's name (a speck
 // of a fax read as "ROJAS."). A name ends in a stop only after an abbreviation (Jr.,
 // Sr., Esq., Dr.), which is at most three letters, so a longer last word loses it.
@@ -151,6 +166,7 @@ var nameLookAlikes = map[byte]byte{'0': 'O', '1': 'I', '5': 'S', '8': 'B', '6': 
 func mendNameOCR(name string) string {
 	ws := strings.Fields(name)
 	for i, w := range ws {
+		w = mendBang(w)
 		if len(w) >= 3 && isDigit(w[0]) && (isLetterByte(w[1]) || w[1] == '\'') {
 			c, ok := nameLookAlikes[w[0]]
 			switch {
@@ -170,6 +186,24 @@ func mendNameOCR(name string) string {
 		ws[i] = strings.Join(parts, "-")
 	}
 	return strings.Join(ws, " ")
+}
+
+// mendBang mends a "!" OCR reads inside a word of capitals, where no name has one:
+// beside an I it is that letter's stroke read twice ("LOU!IS"), and is dropped;
+// between other letters it is the I it stands for ("SM!TH"). In lower case it may
+// stand for an l or an i, and is left as read.
+func mendBang(w string) string {
+	if strings.ToUpper(w) != w {
+		return w
+	}
+	for k := strings.IndexByte(w, '!'); k > 0 && k+1 < len(w) && isLetterByte(w[k-1]) && isLetterByte(w[k+1]); k = strings.IndexByte(w, '!') {
+		if w[k-1] == 'I' || w[k+1] == 'I' {
+			w = w[:k] + w[k+1:]
+		} else {
+			w = w[:k] + "I" + w[k+1:]
+		}
+	}
+	return w
 }
 
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -91,14 +91,32 @@ var dateLike = mustQuick(`^\d{1,4}[/\-]\d{1,2}[/\-]\d{2,4}$`)
 
 func looksLikeDate(s string) bool { return dateLike.MatchString(s) }
 
+// bankLabelRe opens a line of a bank's details: where to send a wire or an ACH payment.
+var bankLabelRe = mustQuick(`(?i)^\s*(?:bank(?:\s+name)?|aba|routing|swift|iban|bic|beneficiary|sort\s+code)\b`)
+
+// inBankDetails: the segment stands in a bank's details, under a line that opens with
+// a bank's label ("Bank: ...", "ABA Routing: ..."): its "Account:" is the carrier's
+// bank account, paid into, never the customer's.
+func inBankDetails(lay *layout.Layout, s *layout.Seg) bool {
+	for a, n := lay.Above(s), 0; a != nil && n < 3; a, n = lay.Above(a), n+1 {
+		if bankLabelRe.MatchString(a.Text) {
+			return true
+		}
+	}
+	return false
+}
+
 // findAccount returns the account number and the hits that printed it.
 func findAccount(lay *layout.Layout) (*Field[string], []hit) {
-	hits := accountRule.find(lay)
+	notBank := func(hits []hit) []hit {
+		return slices.DeleteFunc(hits, func(h hit) bool { return inBankDetails(lay, h.seg) })
+	}
+	hits := notBank(accountRule.find(lay))
 	for _, r := range accountFallbacks {
 		if len(hits) > 0 {
 			break
 		}
-		hits = r.find(lay)
+		hits = notBank(r.find(lay))
 	}
 	if len(hits) == 0 {
 		return nil, nil

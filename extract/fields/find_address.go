@@ -345,7 +345,7 @@ func findBlocks(lay *layout.Layout, frame bool) []*addrBlock {
 	}
 	// An address table's rows come after the blocks: a labelled block of its own
 	// is the service address before a table's first row.
-	return append(out, tableBlocks(lay, frame)...)
+	return stateFromSiblings(append(out, tableBlocks(lay, frame)...))
 }
 
 // lowerMedianSize is the lower median of the segments' inkSizes: OCR's estimate of a
@@ -507,6 +507,9 @@ func nameLike(s string) bool {
 	if allCodes(s) {
 		return false // a mail piece's sort code ("T14 P1"), no name
 	}
+	if s[0] == '#' || s[0] == '*' {
+		return false // a mailer's keyline ("#BWNHHGJ", "***AUTO**"): no name begins so
+	}
 	letters := 0
 	for _, r := range s {
 		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 127 {
@@ -552,41 +555,103 @@ func businessLike(s string) bool {
 // An ATTN/C/O line is the person and makes the other line the business; otherwise a
 // line with a business word (LLC, &, DENTAL, ...) is the business; of two plain lines
 // the first is the account's name (the business) and the second its contact.
-func (b *addrBlock) people() (person, business *layout.Seg, personText string) {
+func (b *addrBlock) people() (person, business nameLine) {
 	var plain []*layout.Seg
+	var cont map[*layout.Seg]*layout.Seg
 	for _, n := range b.names {
 		t := strings.TrimSpace(stripLabel(n.Text))
 		if m := attnRe.FindString(t); m != "" {
-			if person == nil {
-				person, personText = n, strings.TrimSpace(t[len(m):])
+			if person.seg == nil {
+				person = nameLine{seg: n, text: strings.TrimSpace(t[len(m):])}
+				if person.text == "" {
+					person = cellsRight(n)
+				}
 			}
+			continue
+		}
+		if k := len(plain); k > 0 && cont[plain[k-1]] == nil && continuesName(plain[k-1].Text, t) {
+			if cont == nil {
+				cont = map[*layout.Seg]*layout.Seg{}
+			}
+			cont[plain[k-1]] = n // one line more at most
 			continue
 		}
 		plain = append(plain, n)
 	}
-	if person != nil {
-		for _, n := range plain {
-			if business == nil {
-				business = n
-			}
+	line := func(n *layout.Seg) nameLine {
+		l := nameLine{seg: n, text: strings.TrimSpace(stripLabel(n.Text))}
+		if m := cont[n]; m != nil && m.Page == n.Page {
+			l.more = []*layout.Seg{m}
 		}
-		return person, business, personText
+		return l
+	}
+	if person.seg != nil {
+		if len(plain) > 0 {
+			business = line(plain[0])
+		}
+		return person, business
+	}
+	var bseg, pseg *layout.Seg
+	for _, n := range plain {
+		if t := stripLabel(n.Text); bseg == nil && businessLike(t) && !coupleName(t) {
+			bseg = n
+		}
 	}
 	for _, n := range plain {
-		if t := stripLabel(n.Text); business == nil && businessLike(t) && !coupleName(t) {
-			business = n
+		if n != bseg && pseg == nil {
+			pseg = n
 		}
 	}
-	for _, n := range plain {
-		if n != business && person == nil {
-			person, personText = n, strings.TrimSpace(stripLabel(n.Text))
+	if bseg == nil && len(plain) >= 2 {
+		bseg, pseg = plain[0], plain[1]
+	}
+	if bseg != nil {
+		business = line(bseg)
+	}
+	if pseg != nil {
+		person = line(pseg)
+	}
+	return person, business
+}
+
+// nameLine is a name as the block prints it: text on seg (after its label), going
+// on in more (the next line a narrow window wrapped it onto, the cells OCR split it
+// into).
+type nameLine struct {
+	seg  *layout.Seg
+	text string
+	more []*layout.Seg
+}
+
+// cellsRight is the name right of a label that stands alone in its segment ("ATTN:"
+// then "SCHWARTZ," and "GERALD A" as OCR splits a fax's wide spacing): the segments
+// next to it on its line, up to a gap wider than a few letters or what is no name.
+func cellsRight(label *layout.Seg) nameLine {
+	var l nameLine
+	for prev, r := label, label.Right(); r != nil && r.BBox[0]-prev.BBox[2] < 2*label.Size && nameLike(r.Text); prev, r = r, r.Right() {
+		if l.seg == nil {
+			l.seg, l.text = r, strings.TrimSpace(r.Text)
+		} else {
+			l.more = append(l.more, r)
 		}
 	}
-	if business == nil && len(plain) >= 2 {
-		business, person = plain[0], plain[1]
-		personText = strings.TrimSpace(stripLabel(person.Text))
+	return l
+}
+
+// continuesName: a name line the window was too narrow for goes on on the next line:
+// the next begins with "&", or the line ends with a word that needs one after it
+// ("... LLC DBA LOS ÁLAMOS FEED" / "& SEED", "SMITH, JONES AND" / "PARTNERS").
+func continuesName(line, next string) bool {
+	line, next = strings.ToUpper(strings.TrimSpace(line)), strings.ToUpper(next)
+	if strings.HasPrefix(next, "&") || strings.HasPrefix(next, "+ ") {
+		return true
 	}
-	return person, business, personText
+	for _, w := range []string{"&", "AND", "DBA", "D/B/A", "OF", ","} {
+		if strings.HasSuffix(line, w) && (w == "," || len(line) == len(w) || line[len(line)-len(w)-1] == ' ') {
+			return true
+		}
+	}
+	return false
 }
 
 var stateZIPTail = mustQuick(`,?\s+([A-Z]{2})\.?,?\s+(\d{5}(?:-\d{4})?)$`)

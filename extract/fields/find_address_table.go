@@ -1,6 +1,8 @@
 package fields
 
 import (
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/portdocs/portdocs/extract/layout"
@@ -28,7 +30,7 @@ type tableColumns struct {
 func addressHeader(l *layout.Line) (tableColumns, bool) {
 	c := tableColumns{-1, -1, -1, -1, -1}
 	for i, s := range l.Segs {
-		t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s.Text), ":"))
+		t := strings.TrimSpace(strings.TrimRight(cellText(s), ":"))
 		switch {
 		case streetHeadRe.MatchString(t):
 			c.street = i
@@ -42,8 +44,16 @@ func addressHeader(l *layout.Line) (tableColumns, bool) {
 			c.zip = i
 		}
 	}
-	ok := c.street >= 0 && (c.csz >= 0 || c.city >= 0 && c.state >= 0 && c.zip >= 0)
+	// (OCR may lose a narrow State column's header, or the whole column: the state
+	// is then read from the row, or from the bill's other addresses; see tableRow.)
+	ok := c.street >= 0 && (c.csz >= 0 || c.city >= 0 && c.zip >= 0)
 	return c, ok
+}
+
+// cellText is a table cell's text without the rules OCR reads into it ("| GLENDIVE",
+// "[Street").
+func cellText(s *layout.Seg) string {
+	return strings.Trim(strings.TrimSpace(s.Text), " |[]{}")
 }
 
 // tableBlocks finds the rows of every address table. With frame, running lines are
@@ -105,18 +115,22 @@ func tableRow(head, row *layout.Line, cols tableColumns, page int) (*addrBlock, 
 		if col+1 < len(head.Segs) {
 			hi = (head.Segs[col].BBox[2] + head.Segs[col+1].BBox[0]) / 2
 		}
+		// Of two cells in the range (a column whose header OCR lost lies in its
+		// neighbour's), the one nearest the header's middle.
+		var best *layout.Seg
+		hmid, bestD := (head.Segs[col].BBox[0]+head.Segs[col].BBox[2])/2, math.Inf(1)
 		for _, s := range row.Segs {
-			if mid := (s.BBox[0] + s.BBox[2]) / 2; mid >= lo && mid < hi {
-				return s
+			if mid := (s.BBox[0] + s.BBox[2]) / 2; mid >= lo && mid < hi && math.Abs(mid-hmid) < bestD {
+				best, bestD = s, math.Abs(mid-hmid)
 			}
 		}
-		return nil
+		return best
 	}
 	text := func(s *layout.Seg) string {
 		if s == nil {
 			return ""
 		}
-		return strings.TrimSpace(s.Text)
+		return cellText(s)
 	}
 	street := cell(cols.street)
 	if street == nil || !isStreetLine(text(street)) {
@@ -135,11 +149,44 @@ func tableRow(head, row *layout.Line, cols tableColumns, page int) (*addrBlock, 
 		return b, true
 	}
 	city, state, zip := cell(cols.city), cell(cols.state), cell(cols.zip)
-	if city == nil || state == nil || zip == nil || !hasLetter(text(city)) || countDigits(text(city)) > 0 ||
-		!states[strings.TrimRight(text(state), ".")] || !zipOnlyRe.MatchString(text(zip)) {
+	if cols.state < 0 && city != nil && zip != nil {
+		// No State header: the cell between the city and the ZIP, if OCR kept it.
+		for _, s := range row.Segs {
+			if s.BBox[0] >= city.BBox[2] && s.BBox[2] <= zip.BBox[0] && states[strings.TrimRight(text(s), ".")] {
+				state = s
+			}
+		}
+	}
+	if city == nil || zip == nil || !hasLetter(text(city)) || countDigits(text(city)) > 0 ||
+		state != nil && !states[strings.TrimRight(text(state), ".")] || state == nil && cols.state >= 0 ||
+		!zipOnlyRe.MatchString(text(zip)) {
 		return nil, false
 	}
-	b.addr.City, b.addr.State, b.addr.ZIP = text(city), strings.TrimRight(text(state), "."), text(zip)
-	b.lines = append(b.lines, city, state, zip)
+	b.addr.City, b.addr.ZIP = text(city), text(zip)
+	b.lines = append(b.lines, city)
+	if state != nil {
+		b.addr.State = strings.TrimRight(text(state), ".")
+		b.lines = append(b.lines, state)
+	}
+	b.lines = append(b.lines, zip)
 	return b, true
+}
+
+// stateFromSiblings gives a table row that has no state cell the state of another of
+// the bill's addresses in the same city and ZIP code ("GLENDIVE ... 59330" under the
+// mailing block's "GLENDIVE MT 59330-1190"), and drops the rows none gives one.
+func stateFromSiblings(blocks []*addrBlock) []*addrBlock {
+	return slices.DeleteFunc(blocks, func(b *addrBlock) bool {
+		if b.addr.State != "" {
+			return false
+		}
+		for _, o := range blocks {
+			if o.addr.State != "" && strings.EqualFold(o.addr.City, b.addr.City) && len(o.addr.ZIP) >= 5 &&
+				len(b.addr.ZIP) >= 5 && o.addr.ZIP[:5] == b.addr.ZIP[:5] {
+				b.addr.State = o.addr.State
+				return false
+			}
+		}
+		return true
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/portdocs/portdocs/extract/doc"
 	"github.com/portdocs/portdocs/extract/layout"
@@ -22,6 +23,7 @@ type carrierName struct {
 	lower     string // ASCII-lowered as printed in the table
 	carrier   int    // index in port.Carriers
 	ambiguous bool
+	acronym   bool // the table writes it in capitals ("MCI", "GCI")
 }
 
 var carrierNames = func() map[string][]carrierName {
@@ -46,7 +48,8 @@ var carrierNames = func() map[string][]carrierName {
 				if len(l) < 2 {
 					continue
 				}
-				m[l[:2]] = append(m[l[:2]], carrierName{lower: l, carrier: i, ambiguous: amb[n] || amb[form]})
+				m[l[:2]] = append(m[l[:2]], carrierName{lower: l, carrier: i, ambiguous: amb[n] || amb[form],
+					acronym: strings.ToUpper(form) == form && hasLetter(form)})
 			}
 		}
 	}
@@ -99,6 +102,9 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 				end := i + len(cn.lower)
 				if inWebAddress(low, i, end) {
 					continue // "fiber.google.com" is an address, not a name
+				}
+				if cn.acronym && s.Text[i:end] == low[i:end] {
+					continue // an acronym in lower case is a word ("mci", as OCR reads "incl")
 				}
 				if end < len(low) && isAlnum(low[end]) && !(low[end] == 's' && strings.HasSuffix(cn.lower, "'")) &&
 					!logoMark(lay, s, cn, end, medSize) {
@@ -226,19 +232,21 @@ func findCarrier(lay *layout.Layout) *Field[string] {
 }
 
 // mixedCaseForm is, for a name set all in capitals or all in lower case (a logo's
-// lettering, a stub's USPS capitals), the place among cands that prints the same name
-// in mixed case, its legal suffix aside: the one scored highest, the first of equals.
-// It is false when name is in mixed case already or no place prints it so.
+// lettering, a stub's USPS capitals) or in a logo's styled case (a word in capitals or
+// in lower case beside capitalized ones: "Ben Lomand CONNECT", "zoom Phone"), the
+// place among cands that prints the same name in mixed case as text is written, its
+// legal suffix aside: the one scored highest, the first of equals. It is false when
+// name is so written already or no place prints it so.
 func mixedCaseForm(name string, cands []carrierHit) (carrierHit, bool) {
 	var alt carrierHit
 	found := false
-	if !oneCase(name) {
+	if !oneCase(name) && !styledCase(name) {
 		return alt, false
 	}
 	f := port.FoldCarrierName(trimLegal(name))
 	for _, o := range cands {
 		v := trimLegal(o.seg.Text[o.start:o.end])
-		if !oneCase(v) && port.FoldCarrierName(v) == f && (!found || o.score > alt.score) {
+		if !oneCase(v) && !styledCase(v) && port.FoldCarrierName(v) == f && (!found || o.score > alt.score) {
 			alt, found = o, true
 		}
 	}
@@ -248,6 +256,32 @@ func mixedCaseForm(name string, cands []carrierHit) (carrierHit, bool) {
 // oneCase: s has letters, all of one case.
 func oneCase(s string) bool {
 	return s != strings.ToLower(s) != (s != strings.ToUpper(s))
+}
+
+var connectorWords = map[string]bool{"of": true, "and": true, "the": true, "de": true, "del": true, "la": true, "for": true}
+
+// styledCase: s sets a word of two letters or more all in capitals or all in lower
+// case beside a capitalized one ("Ben Lomand CONNECT", "zoom Phone"), as a logo does
+// and text does not.
+func styledCase(s string) bool {
+	var one, capitalized bool
+	for _, w := range strings.Fields(s) {
+		letters := strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) {
+				return r
+			}
+			return -1
+		}, w)
+		switch {
+		case connectorWords[strings.ToLower(w)]:
+			// "Bank of America": a name's small words are in lower case in text too.
+		case len(letters) >= 2 && oneCase(letters):
+			one = true
+		case letters != "" && unicode.IsUpper([]rune(letters)[0]) && oneCase(letters[1:]) && strings.ToLower(letters[1:]) == letters[1:]:
+			capitalized = true
+		}
+	}
+	return one && capitalized
 }
 
 // inWebAddress says whether low[start:end] is part of a host name or an e-mail
@@ -303,8 +337,8 @@ func weighCarrier(lay *layout.Layout, s *layout.Seg, start, end int, cn carrierN
 	} else if s.Page == 1 && s.BBox[1] < 0.3*page.Height {
 		score += 1
 	}
-	if medSize > 0 && s.Size >= 1.4*medSize {
-		score += 2 // logo or heading type
+	if medSize > 0 && s.Size >= 1.4*medSize && words <= sentenceWord {
+		score += 2 // logo or heading type (a sentence is neither, whatever its size as OCR reads it)
 	}
 	if words <= 4 && len(strings.TrimSpace(s.Text)) <= len(printed)+12 {
 		score += 1.5 // stands alone

@@ -22,8 +22,13 @@ var brandQualifiers = map[string]bool{"business": true, "fiber": true, "telecom"
 	"communications": true, "wireless": true, "broadband": true, "voice": true, "phone": true, "internet": true,
 	"cable": true, "networks": true, "solutions": true, "enterprise": true, "connect": true}
 
+// companyWords are the qualifiers that are words of a company's name, not of a product
+// line's: a logo's value keeps them.
+var companyWords = map[string]bool{"communications": true, "telecom": true, "telephone": true, "connect": true,
+	"networks": true, "cable": true}
+
 var (
-	payeeRe    = mustQuick(`(?i)\bpayable\s+to:?\s+(\S.*)$`)
+	payeeRe    = mustQuick(`(?i)\bpayable\s+[tf][o0]:?\s+(\S.*)$`) // (OCR reads "to" as "fo", "t0")
 	greetingRe = mustQuick(`(?i)\b(?:thanks?\s+(?:you\s+)?for\s+(?:choosing|being\s+an?|your\s+business\s+with)|welcome\s+to)\s+(\S.*)$`)
 	dbaRe      = mustQuick(`(?i)\b(?:d/b/a|dba)\s+(\S.*)$`)
 	copyRe     = mustQuick(`(?i)(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?,?\s+(\S.*)$`)
@@ -150,28 +155,20 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 		return len(set)
 	}
 
-	// The logo: a short line of large type at the top of page 1, or its name without
-	// the brand qualifiers the logo sets beside it ("ALLO BUSINESS": "ALLO").
-	var best *layout.Seg
-	var bestName string
-	bestKinds := 0
-	page := lay.Pages[0]
-	for _, s := range lay.Segs {
-		if s.Page != 1 || s.BBox[1] > 0.2*page.Height || medSize <= 0 || s.Size < 1.4*medSize {
-			continue
-		}
-		text := strings.TrimSpace(s.Text)
+	// logoName is the value of a logo and how many kinds of place say it:
+	// the logo's evidence is its best-said name's, the whole logo or the logo without
+	// the brand qualifiers set beside the name ("ALLO BUSINESS": "ALLO"); its value
+	// the whole logo when a place says it whole ("payable to Mid-Rivers
+	// Communications"), though more places say the name without its qualifier, and
+	// otherwise the best-said name with the words of the company's name the places
+	// leave out ("Mid-Rivers" said, "Mid-Rivers Communications" printed), not a
+	// product line's.
+	logoName := func(text string) (string, int) {
 		ws := strings.Fields(text)
-		if len(ws) > 5 || strings.ContainsAny(text, "0123456789:$@") || logoStop.MatchString(text) || !hasLetter(text) {
-			continue
-		}
 		names := []string{text}
 		for n := len(ws) - 1; n >= 1 && brandQualifiers[strings.ToLower(ws[n])]; n-- {
 			names = append(names, strings.Join(ws[:n], " "))
 		}
-		// The logo's evidence is its best-said name's; its value the whole logo
-		// when a place says it whole ("payable to Mid-Rivers Communications"),
-		// though more places say the name without its qualifier.
 		name, whole, k := "", "", 0
 		for _, n := range names {
 			f := port.FoldCarrierName(n)
@@ -187,15 +184,53 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 			}
 		}
 		if whole != "" {
-			name = whole
+			return whole, k
 		}
-		if k >= 1 && (best == nil || k > bestKinds || k == bestKinds && s.Size > best.Size) {
-			best, bestName, bestKinds = s, name, k
+		if name != "" {
+			for n := len(strings.Fields(name)); n < len(ws) && companyWords[strings.ToLower(ws[n])]; n++ {
+				name += " " + ws[n]
+			}
+		}
+		return name, k
+	}
+
+	// The logo: a short line of large type at the top of page 1.
+	var best *layout.Seg
+	var bestName, bestNext string
+	bestKinds, bestSize := 0, 0.0
+	page := lay.Pages[0]
+	for _, s := range lay.Segs {
+		if s.Page != 1 || s.BBox[1] > 0.2*page.Height || medSize <= 0 {
+			continue
+		}
+		// A rule OCR reads as "|" parts a logo from the name or tagline beside it,
+		// each in its own size.
+		parts := strings.Split(s.Text, " | ")
+		at := 0
+		for pi, part := range parts {
+			text := strings.TrimSpace(part)
+			size := s.SizeOf(at, at+len(part))
+			at += len(part) + len(" | ")
+			next := ""
+			if pi+1 < len(parts) {
+				next = strings.TrimSpace(parts[pi+1])
+			}
+			if size < 1.4*medSize {
+				continue
+			}
+			ws := strings.Fields(text)
+			if len(ws) > 5 || strings.ContainsAny(text, "0123456789:$@") || logoStop.MatchString(text) || !hasLetter(text) {
+				continue
+			}
+			name, k := logoName(text)
+			if k >= 1 && (best == nil || k > bestKinds || k == bestKinds && size > bestSize) {
+				best, bestName, bestNext, bestKinds, bestSize = s, name, next, k, size
+			}
 		}
 	}
 	if best != nil {
-		if full, ok := acronymBeside(lay, best); ok {
-			best, bestName = full, strings.TrimSpace(full.Text)
+		if full, name, ok := acronymBeside(lay, best, bestName, bestNext); ok {
+			best, bestName = full, name
 		}
 		// A logo in capitals ("TPX") yields to the name in mixed case where the bill
 		// prints it in text ("TPx" in its running header).
@@ -212,6 +247,9 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 			best, bestName = alt.seg, alt.seg.Text[alt.start:alt.end]
 		}
 		start := strings.Index(best.Text, bestName)
+		if start < 0 { // (the words of a name joined by one space, where the line has more)
+			start, bestName = 0, strings.TrimSpace(best.Text)
+		}
 		return hit{seg: best, start: start, end: start + len(bestName), value: bestName, rule: math.Min(0.92, 0.7+0.07*float64(bestKinds))}.field(lay)
 	}
 
@@ -235,34 +273,42 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 }
 
 // acronymBeside is the name a logo's acronym stands for, printed beside it or under
-// it ("HTC   Horry Telephone Cooperative"): the words' initials spell the acronym.
-func acronymBeside(lay *layout.Layout, logo *layout.Seg) (*layout.Seg, bool) {
-	acr := strings.TrimRight(strings.TrimSpace(logo.Text), ".")
+// it ("HTC   Horry Telephone Cooperative", "HTC | Horry ..."): the words' initials
+// spell the acronym. next is the text after a rule on the logo's own segment.
+func acronymBeside(lay *layout.Layout, logo *layout.Seg, acr, next string) (*layout.Seg, string, bool) {
+	acr = strings.TrimRight(acr, ".")
 	if len(acr) < 2 || len(acr) > 5 || strings.ToUpper(acr) != acr || !hasLetter(acr) || strings.ContainsAny(acr, " -&") {
-		return nil, false
+		return nil, "", false
+	}
+	if next != "" && initialsOf(next) == acr {
+		return logo, next, true
 	}
 	for _, o := range []*layout.Seg{logo.Right(), lay.Below(logo, false)} {
 		if o == nil || o.Line == logo.Line && o.BBox[0]-logo.BBox[2] > 4*logo.Size {
 			continue
 		}
-		var initials strings.Builder
-		for _, w := range strings.Fields(o.Text) {
-			switch strings.ToLower(w) {
-			case "of", "and", "&", "the":
-				continue
-			}
-			if c := w[0]; c >= 'A' && c <= 'Z' {
-				initials.WriteByte(c)
-			} else {
-				initials.Reset()
-				break
-			}
-		}
-		if initials.String() == acr {
-			return o, true
+		if t := strings.TrimSpace(o.Text); initialsOf(t) == acr {
+			return o, t, true
 		}
 	}
-	return nil, false
+	return nil, "", false
+}
+
+// initialsOf is the capitals the words of a name start with, its small words aside
+// ("Horry Telephone Cooperative": HTC), or "" when a word starts otherwise.
+func initialsOf(name string) string {
+	var initials strings.Builder
+	for _, w := range strings.Fields(name) {
+		switch strings.ToLower(w) {
+		case "of", "and", "&", "the":
+			continue
+		}
+		if c := w[0]; c < 'A' || c > 'Z' {
+			return ""
+		}
+		initials.WriteByte(w[0])
+	}
+	return initials.String()
 }
 
 func hasLetter(s string) bool {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/portdocs/portdocs/extract/doc"
 	"github.com/portdocs/portdocs/extract/layout"
 )
 
@@ -122,7 +123,13 @@ func findPhones(lay *layout.Layout, skip []span, blocks []*addrBlock) []PhoneNum
 		}
 		for _, m := range localRe.FindAllStringIndex(s.Text, -1) {
 			start, end := m[0], m[1]
-			if insideAny(ten, start, end) || !phoneBoundary(s.Text, start, end) || overlapsAny(skip, s, start, end) {
+			bounded := phoneBoundary(s.Text, start, end)
+			if !bounded && start == 1 && s.Text[0] == '-' && lay.Source(s.Page) == doc.SourceOCR {
+				// A dash opening the segment is what OCR made of an area code too small
+				// to read ("-555.0145" under "540.555.0144"), no number's tail.
+				bounded = phoneBoundary(s.Text[1:], 0, end-1)
+			}
+			if insideAny(ten, start, end) || !bounded || overlapsAny(skip, s, start, end) {
 				continue
 			}
 			if s.Text[start] < '2' { // an exchange starts 2-9

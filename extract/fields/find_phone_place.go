@@ -346,12 +346,32 @@ func isProse(lay *layout.Layout, s *layout.Seg) bool {
 	if words < 2 || lineLabelRe.MatchString(s.Text) {
 		return false
 	}
+	// A piece that begins and ends inside a sentence, on words in lower case ("as
+	// (954) 555-0199 over", where OCR split a paragraph's line among the columns
+	// beside it); no table's cell or row is set so.
+	if ts := tokens(s.Text); len(ts) >= 3 && lowerWord(ts[0].text) && lowerWord(ts[len(ts)-1].text) {
+		return true
+	}
 	for _, o := range []*layout.Seg{lay.Above(s), lay.Below(s, false)} {
 		if o != nil && wordCount(o.Text) >= 8 && len(tokens(o.Text)) >= 10 && sameSize(inkSize(o), inkSize(s)) {
 			return true
 		}
 	}
 	return false
+}
+
+// lowerWord: w is a word of two or more letters, all in lower case.
+func lowerWord(w string) bool {
+	w = strings.TrimRight(w, ".,;:")
+	if len(w) < 2 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // wordCount counts tokens of two or more letters.

@@ -59,6 +59,9 @@ func TestFindAccount(t *testing.T) {
 		{"'Main Account' beside its value", []string{"Spectrotel\tInvoice Summary\nMain Account\t4471-2290\nSub-Account\t4471-2290-001"}, "4471-2290"},
 		{"'Account' heading a column is no label of its rows", []string{"Account\tAmount\n4471-2290-001\t$85.75"}, nil},
 		{"order number is not it", []string{"Order Number: 55510023"}, nil},
+		{"the carrier's bank account for a wire is not it", []string{
+			"Invoice Number\tINV-100458823\nAccount Number\t3018824476\n\n\n" +
+				"By ACH or wire:\nBank: Wells Fargo Bank, N.A.\nABA Routing: 121000248\nAccount: 4127739581\nReference: 3018824476"}, "3018824476"},
 	} {
 		for _, l := range layouts {
 			t.Run(tc.name+"/"+l.name, func(t *testing.T) {
@@ -211,6 +214,26 @@ func TestFoldOCR(t *testing.T) {
 	}
 }
 
+// On a small render OCR reads the area code of the rows under a full number as a
+// dash: a dash opening the segment is no longer number's tail there, on OCR only.
+func TestFindPhonesAreaCodeLostToOCR(t *testing.T) {
+	page := "Your Services\n540.555.0144\tMain Store Line\tBusiness Voice\t$29.95\n-555.0145\tContractor Desk\tBusiness Voice\t$29.95\n-555.0147\tFax\tBusiness Voice Basic\t$19.95"
+	for _, l := range layouts {
+		lay := layoutOf(l.opts, page)
+		var got []string
+		for _, p := range findPhones(lay, nil, findBlocks(lay, true)) {
+			got = append(got, p.Number)
+		}
+		want := []string{"+15405550144", "+15405550145", "+15405550147"}
+		if l.name == "text" {
+			want = want[:1] // a text layer prints what it prints
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: numbers %v, want %v", l.name, got, want)
+		}
+	}
+}
+
 func TestFindPhones(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -270,6 +293,8 @@ func TestFindPhones(t *testing.T) {
 			[]string{"+15035550120", "+15035550121", "+15035550123"}},
 		{"row labels between a column's numbers are no heading", "Need help?\nSupport (24/7)\n(844) 342-5723\nSales\n(877) 342-5724\nBilling\n(415) 549-0101\n\n\nLine\t503-555-0120\t$20.00",
 			[]string{"+15035550120"}},
+		{"a piece of a paragraph OCR split among the columns", "Line\t954-555-0112\t$20.00\n\n\nKeep your home number when you switch.\tCustomer Care\nBring a number such\tfrom AT&T\nas (954) 555-0199 over\t1-800-355-5668\nwith one call.",
+			[]string{"+19545550112"}},
 		{"seven digits on the line table", "Number\tPlan\tMonthly\n(614) 555-0134\tBusiness Phone\t$34.99\n555-0135\tBusiness Phone\t$34.99",
 			[]string{"+16145550134", "+16145550135"}},
 	} {
@@ -398,6 +423,15 @@ func TestFindAddresses(t *testing.T) {
 		{"service address block under its label",
 			"JANE DOE\n12 ELM ST # 5\nDOVER, DE 19901\n\n\nService Location\n77 HARBOR WAY UNIT 110\nANNAPOLIS MD 21401",
 			want{billing: addr("12 ELM ST", "# 5", "DOVER", "DE", "19901"), service: addr("77 HARBOR WAY", "UNIT 110", "ANNAPOLIS", "MD", "21401"), name: "JANE DOE"}},
+		{"a mailer's keyline above the ATTN line and the business",
+			"#BWNHHGJ\nATTN: SHAUNA MCALLISTER-BYRD\nCATAWBA RIVER OUTFITTERS LLC\n1847 CELANESE RD\nSUITE 110\nROCK HILL SC 29732-2231",
+			want{billing: addr("1847 CELANESE RD", "SUITE 110", "ROCK HILL", "SC", "29732-2231"), name: "SHAUNA MCALLISTER-BYRD", business: "CATAWBA RIVER OUTFITTERS LLC"}},
+		{"a business name wrapped onto the next line",
+			"ATTN: MARÍA GUADALUPE NÚÑEZ\nNÚÑEZ FAMILY FARMS LLC DBA LOS ÁLAMOS FEED\n& SEED\nRR 2 BOX 118\nLEXINGTON NE 68850-9802",
+			want{billing: addr("RR 2 BOX 118", "", "LEXINGTON", "NE", "68850-9802"), name: "MARÍA GUADALUPE NÚÑEZ", business: "NÚÑEZ FAMILY FARMS LLC DBA LOS ÁLAMOS FEED & SEED"}},
+		{"a business name broken after its d/b/a, no ATTN line",
+			"HARBOR LIGHT HOLDINGS LLC DBA\nTHE CHANDLERY\nPAT O'MALLEY\n14 WATER ST\nMYSTIC CT 06355",
+			want{billing: addr("14 WATER ST", "", "MYSTIC", "CT", "06355"), name: "PAT O'MALLEY", business: "HARBOR LIGHT HOLDINGS LLC DBA THE CHANDLERY"}},
 		{"a Spanish attention line",
 			"Panadería La Esperanza\nAtención: José Muñoz Peña\n2301 N 10th St # 3\nMcAllen, TX 78501-4417",
 			want{billing: addr("2301 N 10th St", "# 3", "McAllen", "TX", "78501-4417"), name: "José Muñoz Peña", business: "Panadería La Esperanza"}},
@@ -468,6 +502,18 @@ func TestFindAddresses(t *testing.T) {
 		{"service locations in a table, city, state and ZIP in one column",
 			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nService Address\nSite\tStreet Address\tCity, State ZIP\nOffice\t318 N MERRILL AVE\tGLENDIVE, MT 59330",
 			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("318 N MERRILL AVE", "", "GLENDIVE", "MT", "59330"), name: "JANE DOE"}},
+		{"a table with no State column takes the state of the bill's address in its city and ZIP",
+			"JANE DOE\nPO DRAWER 1190\nGLENDIVE MT 59330-1190\n\n\nSERVICE LOCATIONS\nLocation\tStreet\tCity\tZIP\nMAIN OFFICE\t318 N MERRILL AVE\tGLENDIVE\t59330",
+			want{billing: addr("PO DRAWER 1190", "", "GLENDIVE", "MT", "59330-1190"), service: addr("318 N MERRILL AVE", "", "GLENDIVE", "MT", "59330"), name: "JANE DOE"}},
+		{"a table row with no state of its own or the bill's is no address",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nSERVICE LOCATIONS\nLocation\tStreet\tCity\tZIP\nMAIN OFFICE\t318 N MERRILL AVE\tGLENDIVE\t59330",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), name: "JANE DOE"}},
+		{"a table whose State header OCR lost, with the state in its rows",
+			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nSERVICE LOCATIONS\nLocation\t[Street\t| City             ZIP\nMAIN OFFICE\t318 N MERRILL AVE\t| GLENDIVE     MT   59330",
+			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), service: addr("318 N MERRILL AVE", "", "GLENDIVE", "MT", "59330"), name: "JANE DOE"}},
+		{"an ATTN label alone in its segment, the name in the cells OCR split it into",
+			"COTTONWOOD VALLEY VETERINARY CLINIC PA\nATTN:   SCHWARTZ,   GERALD A\tPrevious Balance\t$174.52\nPO BOX 446\nNEW ULM MN 56073-0446",
+			want{billing: addr("PO BOX 446", "", "NEW ULM", "MN", "56073-0446"), name: "SCHWARTZ, GERALD A", business: "COTTONWOOD VALLEY VETERINARY CLINIC PA"}},
 		{"a table of addresses nothing says are the account's",
 			"JANE DOE\n12 ELM ST\nDOVER, DE 19901\n\n\nOUR STORES\nStore\tStreet\tCity\tState\tZIP\nDowntown\t318 N MERRILL AVE\tGLENDIVE\tMT\t59330",
 			want{billing: addr("12 ELM ST", "", "DOVER", "DE", "19901"), name: "JANE DOE"}},
@@ -588,6 +634,20 @@ func TestFindUnknownCarrier(t *testing.T) {
 		{"lower-case logo, capitalized header", []string{"!astound business\nAstound Business\tAcct # 613-004482-175"}, "Astound Business", true},
 		{"the whole logo where the payee names it whole", []string{"!Mid-Rivers Communications\nAccount 0087140-2\nMake checks payable to Mid-Rivers Communications.\nSupport: midrivers.com/help"}, "Mid-Rivers Communications", false},
 		{"a logo's acronym and the name beside it", []string{"!HTC      Horry Telephone Cooperative\nAccount Number 218840-001\nBill Date 11/15/26\nAmount due $565.64\nMake checks payable to HTC."}, "Horry Telephone Cooperative", false},
+		{"a logo's styled case yields to the name as text writes it", []string{"!Ben Lomand CONNECT\nAccount 668-0419-22\nBill Date 11/20/2026\n" + strings.Repeat("Business line\t$31.25\n", 12) + "Make checks payable to Ben Lomand Connect."}, "Ben Lomand Connect", false},
+		{"a name's small words do not make its case a logo's", []string{"!Kestrel of Vermont\nAccount 668-0419-22\nBill Date 11/20/2026\nMake checks payable to Kestrel Of Vermont"}, "Kestrel of Vermont", false},
+		{"a sentence OCR reads tall names no sender", []string{"!Kestrel\nAccount 0087140-2\n" + strings.Repeat("Business line\t$31.25\n", 24) +
+			"!Farmers on Verizon or AT&T cell service can still reach you for free.\nMake checks payable to Kestrel."}, "Kestrel", false},
+		{"an acronym in lower case is a word", []string{"!Kestrel\nAccount 0087140-2\n" + strings.Repeat("Business line\t$31.25\n", 12) +
+			"FEDERAL SUBSCRIBER LINE CHARGE\tSLC\tmci\nMake checks payable to Kestrel."}, "Kestrel", false},
+		{"a logo's acronym and its name apart by a rule", []string{"!HTC | Horry Telephone Cooperative\nAccount Number 218840-001\n" + strings.Repeat("Business line\t$31.25\n", 12) +
+			"Make checks payable to HTC."}, "Horry Telephone Cooperative", false},
+		{"a logo keeps its company's word the places leave out", []string{"!Kestrel Communications\nAccount Number 218840-001\n" + strings.Repeat("Business line\t$31.25\n", 12) +
+			"Kestrel Telephone Cooperative, Inc. | kestrel.com"}, "Kestrel Communications", false},
+		{"a logo's product line goes", []string{"!KESTREL BUSINESS\nAccount Number 218840-001\n" + strings.Repeat("Business line\t$31.25\n", 12) +
+			"Kestrel Telephone Cooperative, Inc. | kestrel.com"}, "Kestrel", false},
+		{"a payee line as OCR reads it", []string{"!Ben Lomand connect\nAccount 668-0419-22\n" + strings.Repeat("Business line\t$31.25\n", 12) +
+			"Make checks payable fo Ben Lomand Connect"}, "Ben Lomand Connect", false},
 		{"a logo's acronym and a tagline beside it", []string{"!HTC      Your Hometown Connection\nAccount Number 218840-001\nBill Date 11/15/26\nAmount due $565.64\nMake checks payable to HTC."}, "HTC", false},
 	} {
 		for _, l := range layouts {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/portdocs/portdocs/extract/doc"
 
@@ -74,9 +75,11 @@ func repairStreet(street string) (string, bool) {
 	}
 	changed := false
 	last := len(ws) - 1
-	if w := strings.Trim(ws[last], ".,"); !isSuffix(w) && !isDirectional(w) && !ordinalRe.MatchString(w) && len(w) <= 4 {
-		if rs := readings(w, isSuffix); len(rs) == 1 {
-			ws[last], changed = rs[0], true
+	if w := strings.TrimRight(ws[last], ".,"); !isSuffix(strings.ToUpper(w)) && !isDirectional(w) && !ordinalRe.MatchString(w) && len(w) <= 4 {
+		// A suffix in mixed case ("Bivd.", its l read as an i) is read in capitals and
+		// given its case back.
+		if rs := readings(strings.ToUpper(w), isSuffix); len(rs) == 1 {
+			ws[last], changed = sameCase(rs[0], w)+ws[last][len(w):], true
 		} else if len(rs) > 1 {
 			return street, false
 		}
@@ -92,6 +95,17 @@ func repairStreet(street string) (string, bool) {
 		return street, false
 	}
 	return strings.Join(ws, " "), true
+}
+
+// sameCase is fixed (capitals) in the case of read, letter by letter.
+func sameCase(fixed, read string) string {
+	out := []rune(fixed)
+	for i, r := range []rune(read) {
+		if i < len(out) && unicode.IsLower(r) {
+			out[i] = unicode.ToLower(out[i])
+		}
+	}
+	return string(out)
 }
 
 // routeBoxRe is a USPS Publication 28 rural route or highway contract address

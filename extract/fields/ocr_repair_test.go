@@ -25,6 +25,9 @@ func TestRepairStreet(t *testing.T) {
 		{"HC 61- BOX9", "HC 61 BOX 9"}, // a highway contract box: the speck and the lost space
 		{"RR 2 Box 14A", ""},           // already as USPS writes it
 		{"RR2 BOX 152", "RR 2 BOX 152"},
+		{"2750 E Thompson Bivd.", "2750 E Thompson Blvd."}, // mixed case: its l read as an i, case and stop kept
+		{"2750 E Thompson Blvd.", ""},
+		{"1234 N MAIN SI.", "1234 N MAIN ST."},
 	} {
 		got, ok := repairStreet(c.in)
 		if c.want == "" && (ok || got != c.in) || c.want != "" && (!ok || got != c.want) {
@@ -196,6 +199,11 @@ func TestMendNameOCR(t *testing.T) {
 		"NOEMI FAIRBANKS-OTERQ":   "NOEMI FAIRBANKS-OTERO",
 		"Noemi Oterq":             "Noemi Otero",
 		"TARIQ FAROOQ":            "TARIQ FAROOQ", // after a vowel, a name's own Q
+		"YOLANDA PIERRE-LOU!IS":   "YOLANDA PIERRE-LOUIS",
+		"GRACE PH!LLIPS":          "GRACE PHILLIPS",
+		"JOHN SM!TH":              "JOHN SMITH",
+		"Grace Ph!llips":          "Grace Ph!llips", // an l or an i: left as read
+		"JOHN SMITH!":             "JOHN SMITH!",    // no letter after it
 	} {
 		if got := mendNameOCR(in); got != want {
 			t.Errorf("mendNameOCR(%q) = %q, want %q", in, got, want)

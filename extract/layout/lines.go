@@ -357,6 +357,22 @@ func (s *Seg) Span(start, end int) (doc.BBox, float64) {
 	return box, conf
 }
 
+// SizeOf is the median size of the words covering text[start:end] (the segment's
+// size when none does), as Size is the whole segment's.
+func (s *Seg) SizeOf(start, end int) float64 {
+	var sizes []float64
+	for i, w := range s.Words {
+		if ws, we := s.starts[i], s.starts[i]+len(w.Text); we > start && ws < end {
+			sizes = append(sizes, WordSize(w))
+		}
+	}
+	if len(sizes) == 0 {
+		return s.Size
+	}
+	sort.Float64s(sizes)
+	return sizes[len(sizes)/2]
+}
+
 // JoinTight returns s.Text[start:end] with the space between two of its words taken
 // out where their gap is a letter's, not a word's: narrower than a quarter of the
 // words' height and than 0.4 of every other gap in the span. OCR splits a long word
