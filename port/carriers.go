@@ -117,8 +117,11 @@ var Carriers = []Carrier{
 	{Name: "Glo Fiber", Names: []string{"Glo Fiber", "Shentel", "Shentel Business", "Shenandoah Telecommunications",
 		"Shenandoah Telecommunications Company", "Shenandoah Cable Television, LLC"}},
 	{Name: "Breezeline", Names: []string{"Breezeline", "Atlantic Broadband", "Cogeco", "Cogeco US"}},
-	{Name: "GCI", Wireless: true, Names: []string{"GCI", "GCI Communication Corp.", "General Communication",
-		"Alaska Communications", "Alaska Communications Systems"}},
+	{Name: "GCI", Wireless: true, Names: []string{"GCI", "GCI Communication Corp.", "General Communication"}},
+	// Alaska Communications is ATN International's, not GCI's; it sold its mobile
+	// business to GCI in 2015 and bills wireline and fiber service.
+	{Name: "Alaska Communications", Names: []string{"Alaska Communications", "Alaska Communications Systems",
+		"Alaska Communications Systems Group"}},
 	{Name: "Midco", Names: []string{"Midco", "Midcontinent Communications", "Midco Business"}},
 	{Name: "Hotwire Communications", Names: []string{"Hotwire Communications", "Hotwire Communications, Ltd.",
 		"Hotwire Fision"}},

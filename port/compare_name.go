@@ -114,6 +114,23 @@ func CompareBusinessName(typed, bill string) Comparison {
 }
 
 var nameTitles = map[string]bool{"MR": true, "MRS": true, "MS": true, "MISS": true, "DR": true, "PROF": true}
+
+// nameCredentials are the degrees and licences printed after a name ("ANA LUCÍA
+// CÁRDENAS MD", "Jane Doe, Esq."): no part of who the person is, unlike JR or III.
+// (DO is left out: it is a surname too.)
+var nameCredentials = map[string]bool{"MD": true, "DDS": true, "DMD": true, "DVM": true, "PHD": true,
+	"ESQ": true, "CPA": true, "RN": true, "OD": true, "DC": true, "LCSW": true}
+
+func onlyCredentials(s string) bool {
+	ws := strings.Fields(foldWords(s))
+	for _, w := range ws {
+		if !nameCredentials[w] {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
 var nameGen = map[string]string{"JR": "JR", "JUNIOR": "JR", "SR": "SR", "SENIOR": "SR", "II": "II", "III": "III", "IV": "IV", "2ND": "II", "3RD": "III"}
 
 // personWords folds a name: accents off, titles dropped, a hyphenated name kept as one
@@ -127,6 +144,9 @@ func personWords(s string) (ws []string, gen string) {
 		}
 		if g, ok := nameGen[w]; ok && len(ws) > 0 {
 			gen = g
+			continue
+		}
+		if nameCredentials[w] && len(ws) > 0 {
 			continue
 		}
 		ws = append(ws, w)
@@ -199,6 +219,9 @@ func ComparePersonName(first, last, bill string) Comparison {
 	var bMid []string
 	var bgen string
 	found := false
+	if before, after, ok := strings.Cut(bill, ","); ok && onlyCredentials(after) {
+		bill = before // "Jane Doe, Esq.": a degree after the comma, no "LAST, FIRST"
+	}
 	if before, after, ok := strings.Cut(bill, ","); ok {
 		// "DOE, JANE Q" (possibly "DOE JR, JANE")
 		bl, g1 := personWords(before)

@@ -109,6 +109,10 @@ func TestCompareNamesDirect(t *testing.T) {
 		{"Jane", "Doe", "DOE JR, JANE", StatusMismatch},
 		{"Renée", "Lévesque", "RENEE LEVESQUE", StatusEquivalent},
 		{"Jane", "", "JANE DOE", StatusMismatch},
+		{"Ana Lucía", "Cárdenas", "ANA LUCÍA CÁRDENAS MD", StatusEquivalent}, // a degree after the name
+		{"Jane", "Doe", "Jane Doe, Esq.", StatusEquivalent},
+		{"Minh", "Do", "MINH DO", StatusMatch}, // DO is a surname, no degree dropped
+		{"Minh", "Tran", "MINH TRAN DO", StatusMismatch},
 	} {
 		if got := ComparePersonName(tc.first, tc.last, tc.bill).Status; got != tc.want {
 			t.Errorf("ComparePersonName(%q, %q, %q) = %s; want %s", tc.first, tc.last, tc.bill, got, tc.want)

@@ -33,8 +33,12 @@ var (
 	dbaRe      = mustQuick(`(?i)\b(?:d/b/a|dba)\s+(\S.*)$`)
 	copyRe     = mustQuick(`(?i)(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?,?\s+(\S.*)$`)
 	// entityRe: "X, Inc." — OCR reads the capital I of "Inc." as a small one now and then.
-	entityRe  = mustQuick(`^(\S.*?),?\s+(?:Holdings,?\s+)?(?:[Ii]nc\.?|LLC|L\.L\.C\.|Corp\.?|Corporation|Company|Co\.|LP|L\.P\.)(?:\W|$)`)
-	domainRe  = mustQuick(`(?i)(?:^|[^@\w.])(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+)(?:com|net|org|us|biz|co)\b`)
+	entityRe = mustQuick(`^(\S.*?),?\s+(?:Holdings,?\s+)?(?:[Ii]nc\.?|LLC|L\.L\.C\.|Corp\.?|Corporation|Company|Co\.|LP|L\.P\.)(?:\W|$)`)
+	domainRe = mustQuick(`(?i)(?:^|[^@\w.])(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+)(?:com|net|org|us|biz|co)\b`)
+	// returnRe: a one-line return address, the sender's name before its street or PO
+	// box and its city, state and ZIP ("GREAT PLAINS COMMUNICATIONS · PO BOX 500 ·
+	// BLAIR NE 68008-0500"), as a window envelope shows it over the mailing block.
+	returnRe  = mustQuick(`(?i)^([A-Z][^·•|]*?)\s*[·•|]\s*(?:P\.?\s?O\.?\s+(?:BOX|DRAWER)\s+\d+|\d{1,6}\s+[A-Z0-9][^·•|]*?)\s*[·•|,]?\s+[A-Z][A-Za-z .'-]*,?\s+[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?$`)
 	nameEndRe = mustQuick(`\s*(?:[.;:|·•(]|\s[-–—]\s|,\s|\s(?:at|or|and|for|by|on|to|with|is|in)\s).*$`)
 )
 
@@ -110,6 +114,13 @@ func unknownCarrier(lay *layout.Layout, medSize float64) *Field[string] {
 			if m := k.re.FindStringSubmatch(text); m != nil {
 				if n := nameStart(m[1]); n != "" {
 					note(k.kind, n, s)
+				}
+			}
+		}
+		if n := len(text); n > 5 && isDigit(text[n-1]) && strings.ContainsAny(text, "·•|") {
+			if m := returnRe.FindStringSubmatch(text); m != nil {
+				if n := nameStart(m[1]); n != "" {
+					note("return address", n, s)
 				}
 			}
 		}

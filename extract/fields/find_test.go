@@ -648,6 +648,7 @@ func TestFindUnknownCarrier(t *testing.T) {
 			"Kestrel Telephone Cooperative, Inc. | kestrel.com"}, "Kestrel", false},
 		{"a payee line as OCR reads it", []string{"!Ben Lomand connect\nAccount 668-0419-22\n" + strings.Repeat("Business line\t$31.25\n", 12) +
 			"Make checks payable fo Ben Lomand Connect"}, "Ben Lomand Connect", false},
+		{"logo and a one-line return address", []string{"!Kestrel Telephone\nKESTREL TELEPHONE · PO BOX 500 · BLAIR NE 68008-0500\nAccount Number 0041-77218\n" + strings.Repeat("Business line\t$31.25\n", 12)}, "Kestrel Telephone", false},
 		{"a logo's acronym and a tagline beside it", []string{"!HTC      Your Hometown Connection\nAccount Number 218840-001\nBill Date 11/15/26\nAmount due $565.64\nMake checks payable to HTC."}, "HTC", false},
 	} {
 		for _, l := range layouts {
