@@ -132,6 +132,13 @@ func tableRow(head, row *layout.Line, cols tableColumns, page int) (*addrBlock, 
 		}
 		return cellText(s)
 	}
+	// stateOf is the USPS state code a cell holds, or "".
+	stateOf := func(s *layout.Seg) string {
+		if t := strings.TrimRight(text(s), "."); states[t] {
+			return t
+		}
+		return ""
+	}
 	street := cell(cols.street)
 	if street == nil || !isStreetLine(text(street)) {
 		return nil, false
@@ -152,20 +159,20 @@ func tableRow(head, row *layout.Line, cols tableColumns, page int) (*addrBlock, 
 	if cols.state < 0 && city != nil && zip != nil {
 		// No State header: the cell between the city and the ZIP, if OCR kept it.
 		for _, s := range row.Segs {
-			if s.BBox[0] >= city.BBox[2] && s.BBox[2] <= zip.BBox[0] && states[strings.TrimRight(text(s), ".")] {
+			if s.BBox[0] >= city.BBox[2] && s.BBox[2] <= zip.BBox[0] && stateOf(s) != "" {
 				state = s
 			}
 		}
 	}
 	if city == nil || zip == nil || !hasLetter(text(city)) || countDigits(text(city)) > 0 ||
-		state != nil && !states[strings.TrimRight(text(state), ".")] || state == nil && cols.state >= 0 ||
+		state != nil && stateOf(state) == "" || state == nil && cols.state >= 0 ||
 		!zipOnlyRe.MatchString(text(zip)) {
 		return nil, false
 	}
 	b.addr.City, b.addr.ZIP = text(city), text(zip)
 	b.lines = append(b.lines, city)
 	if state != nil {
-		b.addr.State = strings.TrimRight(text(state), ".")
+		b.addr.State = stateOf(state)
 		b.lines = append(b.lines, state)
 	}
 	b.lines = append(b.lines, zip)

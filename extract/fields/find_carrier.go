@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/portdocs/portdocs/extract/doc"
 	"github.com/portdocs/portdocs/extract/layout"
@@ -277,8 +278,12 @@ func styledCase(s string) bool {
 			// "Bank of America": a name's small words are in lower case in text too.
 		case len(letters) >= 2 && oneCase(letters):
 			one = true
-		case letters != "" && unicode.IsUpper([]rune(letters)[0]) && oneCase(letters[1:]) && strings.ToLower(letters[1:]) == letters[1:]:
-			capitalized = true
+		default:
+			// (The first letter decoded whole: "Émile" is capitalized too.)
+			first, n := utf8.DecodeRuneInString(letters)
+			if rest := letters[n:]; rest != "" && unicode.IsUpper(first) && strings.ToLower(rest) == rest {
+				capitalized = true
+			}
 		}
 	}
 	return one && capitalized

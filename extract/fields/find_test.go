@@ -671,3 +671,14 @@ func TestFindUnknownCarrier(t *testing.T) {
 		}
 	}
 }
+
+func TestStyledCase(t *testing.T) {
+	for s, want := range map[string]bool{
+		"Ben Lomand CONNECT": true, "zoom Phone": true, "Émile CONNECT": true,
+		"Ben Lomand Connect": false, "BEN LOMAND CONNECT": false, "Bank of America": false, "TPx": false,
+	} {
+		if got := styledCase(s); got != want {
+			t.Errorf("styledCase(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
